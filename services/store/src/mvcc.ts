@@ -184,7 +184,10 @@ export class Mvcc {
     if (ready.length > 0) for (const l of this.listeners) l(ready);
     if (this.waiters.length > 0) {
       const still: typeof this.waiters = [];
-      for (const w of this.waiters) (w.rev <= rev ? w.resolve() : still.push(w));
+      for (const w of this.waiters) {
+        if (w.rev <= rev) w.resolve();
+        else still.push(w);
+      }
       this.waiters = still;
     }
   }

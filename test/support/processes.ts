@@ -1,0 +1,123 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+export const storeBin = path.join(repoRoot, 'services/store/dist/bin.js');
+
+/** A port the OS just handed out; for programs (etcd) that cannot be told to pick one. */
+export async function freePort(): Promise<number> {
+  const srv = net.createServer();
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  const { port } = srv.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => srv.close(() => resolve()));
+  return port;
+}
+
+export async function tempDir(prefix: string): Promise<{ dir: string; remove: () => Promise<void> }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), `kite-${prefix}-`));
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** Waits for `check` to return a value (not undefined), polling until `timeoutMs`. */
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastErr: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v !== undefined) return v;
+    } catch (err) {
+      lastErr = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${lastErr ? `: ${String(lastErr)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+export interface Proc {
+  child: ChildProcess;
+  pid: number;
+  output: () => string;
+  /** Sends `signal` and waits for the exit; SIGKILL after `graceMs`. */
+  stop(signal?: NodeJS.Signals, graceMs?: number): Promise<number | null>;
+  exited: Promise<number | null>;
+}
+
+export function startProcess(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Proc {
+  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  let done = false;
+  void exited.then(() => (done = true));
+  return {
+    child,
+    pid: child.pid as number,
+    output: () => out,
+    exited,
+    async stop(signal = 'SIGTERM', graceMs = 5000) {
+      if (done) return exited;
+      child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}
+
+export interface StoreProc extends Proc {
+  endpoint: string;
+  metrics: string;
+  dataDir: string;
+}
+
+/** Starts kite-store from its built bin on OS-chosen ports; resolves once it listens. */
+export async function startKiteStore(dataDir: string, extraArgs: string[] = []): Promise<StoreProc> {
+  const p = startProcess(process.execPath, [storeBin, '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--metrics-listen', '127.0.0.1:0', ...extraArgs], {
+    KITE_LOG_LEVEL: 'warn',
+  });
+  const m = await Promise.race([
+    waitFor('kite-store to listen', () => /listening on (\S+) \(metrics (\S+)\)/.exec(p.output()) ?? undefined),
+    p.exited.then((code) => {
+      throw new Error(`kite-store exited with ${code}: ${p.output()}`);
+    }),
+  ]);
+  return { ...p, endpoint: m[1] as string, metrics: m[2] as string, dataDir };
+}
+
+export interface EtcdProc extends Proc {
+  endpoint: string;
+}
+
+export const etcdBinary = process.env.ETCD_BIN ?? 'etcd';
+
+/** Starts a real single-member etcd on loopback with its data in `dataDir`. */
+export async function startEtcd(dataDir: string, extraArgs: string[] = []): Promise<EtcdProc> {
+  const client = await freePort();
+  const peer = await freePort();
+  const endpoint = `127.0.0.1:${client}`;
+  const p = startProcess(etcdBinary, [
+    '--data-dir', dataDir,
+    '--name', 'default',
+    '--listen-client-urls', `http://${endpoint}`,
+    '--advertise-client-urls', `http://${endpoint}`,
+    '--listen-peer-urls', `http://127.0.0.1:${peer}`,
+    '--initial-advertise-peer-urls', `http://127.0.0.1:${peer}`,
+    '--initial-cluster', `default=http://127.0.0.1:${peer}`,
+    '--log-level', 'warn',
+    ...extraArgs,
+  ]);
+  await Promise.race([
+    waitFor('etcd to serve clients', () => (/ready to serve client requests|serving insecure client requests/.test(p.output()) ? true : undefined)),
+    p.exited.then((code) => {
+      throw new Error(`etcd exited with ${code}: ${p.output()}`);
+    }),
+  ]);
+  return { ...p, endpoint };
+}
