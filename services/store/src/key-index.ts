@@ -2,8 +2,9 @@ import sortedBtree from 'sorted-btree';
 import type { Key, KeyRange } from './keys.js';
 import type { KvRecord } from './record.js';
 
-// sorted-btree is CommonJS with its class on `exports.default`: an ESM default import is `exports`.
-const BTree = sortedBtree.default;
+// sorted-btree is CommonJS with its class on `exports.default`: Node's ESM default import is
+// `exports`, while bundler-style interop (vitest) already unwraps it.
+const BTree = (sortedBtree as unknown as { default?: typeof sortedBtree.default }).default ?? (sortedBtree as unknown as typeof sortedBtree.default);
 type BTree<K, V> = InstanceType<typeof BTree<K, V>>;
 
 const compareKeys = (a: Key, b: Key): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -1,0 +1,2 @@
+export { kiteCommand } from './cli.js';
+export { up, type UpOptions } from './up.js';
