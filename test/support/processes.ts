@@ -71,6 +71,21 @@ export function startProcess(cmd: string, args: string[], env: NodeJS.ProcessEnv
   };
 }
 
+/** Waits for `check`; if the process exits or never gets ready, stops it so nothing outlives the test. */
+async function untilReady<T>(p: Proc, name: string, check: () => Promise<T | undefined> | T | undefined): Promise<T> {
+  try {
+    return await Promise.race([
+      waitFor(`${name} to serve clients`, check),
+      p.exited.then((code) => {
+        throw new Error(`${name} exited with ${code}: ${p.output()}`);
+      }),
+    ]);
+  } catch (err) {
+    await p.stop('SIGKILL');
+    throw err;
+  }
+}
+
 export interface StoreProc extends Proc {
   endpoint: string;
   metrics: string;
@@ -82,12 +97,7 @@ export async function startKiteStore(dataDir: string, extraArgs: string[] = []):
   const p = startProcess(process.execPath, [storeBin, '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--metrics-listen', '127.0.0.1:0', ...extraArgs], {
     KITE_LOG_LEVEL: 'warn',
   });
-  const m = await Promise.race([
-    waitFor('kite-store to listen', () => /listening on (\S+) \(metrics (\S+)\)/.exec(p.output()) ?? undefined),
-    p.exited.then((code) => {
-      throw new Error(`kite-store exited with ${code}: ${p.output()}`);
-    }),
-  ]);
+  const m = await untilReady(p, 'kite-store', () => /listening on (\S+) \(metrics (\S+)\)/.exec(p.output()) ?? undefined);
   return { ...p, endpoint: m[1] as string, metrics: m[2] as string, dataDir };
 }
 
@@ -113,11 +123,11 @@ export async function startEtcd(dataDir: string, extraArgs: string[] = []): Prom
     '--log-level', 'warn',
     ...extraArgs,
   ]);
-  await Promise.race([
-    waitFor('etcd to serve clients', () => (/ready to serve client requests|serving insecure client requests/.test(p.output()) ? true : undefined)),
-    p.exited.then((code) => {
-      throw new Error(`etcd exited with ${code}: ${p.output()}`);
-    }),
-  ]);
+  // Asked rather than read from the log: at --log-level warn etcd 3.4 never says it is ready.
+  await untilReady(p, 'etcd', async () => {
+    const res = await fetch(`http://${endpoint}/health`);
+    const body = (await res.json()) as { health?: string };
+    return res.ok && body.health === 'true' ? true : undefined;
+  });
   return { ...p, endpoint };
 }

@@ -91,8 +91,9 @@ export class Lessor {
     };
   }
 
+  /** Soonest to expire first, as etcd lists them. */
   list(): string[] {
-    return [...this.leases.keys()].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
+    return [...this.leases.values()].sort((a, b) => a.expiresAt - b.expiresAt).map((l) => l.id);
   }
 
   start(): void {

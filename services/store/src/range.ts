@@ -7,7 +7,7 @@ import { SortOrder, SortTarget, type RangeRequest, type RangeResponse } from './
 
 export function checkRangeRequest(req: RangeRequest): void {
   if (req.key.length === 0) throw EtcdErrors.emptyKey();
-  if (!Object.values(SortOrder).includes(req.sort_order as 0)) throw EtcdErrors.invalidSortOption();
+  // etcd 3.4 ignores an unknown sort order; an unknown target makes it panic, so refuse that.
   if (!Object.values(SortTarget).includes(req.sort_target as 0)) throw EtcdErrors.invalidSortOption();
 }
 
@@ -33,6 +33,7 @@ export function evalRange(index: KeyIndex, req: RangeRequest, rev: number): Omit
   const filtered = minMod !== 0 || maxMod !== 0 || minCreate !== 0 || maxCreate !== 0;
   let order = req.sort_order;
   if (req.sort_target !== SortTarget.KEY && order === SortOrder.NONE) order = SortOrder.ASCEND;
+  const sorted = order === SortOrder.ASCEND || order === SortOrder.DESCEND;
   // Without sorting or filtering, the scan may stop one past the limit, as etcd's does.
   const fetchAll = order !== SortOrder.NONE || filtered;
 
@@ -54,7 +55,7 @@ export function evalRange(index: KeyIndex, req: RangeRequest, rev: number): Omit
         !(maxCreate !== 0 && r.create > maxCreate),
     );
   }
-  if (order !== SortOrder.NONE) {
+  if (sorted) {
     const keyOf = sortKeys[req.sort_target] as (r: KvRecord) => number | string;
     const sign = order === SortOrder.DESCEND ? -1 : 1;
     if (!(req.sort_target === SortTarget.KEY && order === SortOrder.ASCEND)) {

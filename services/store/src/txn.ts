@@ -40,6 +40,8 @@ export function checkTxnRequest(req: TxnRequest, maxOps: number): void {
     else if (op.request_put) checkPutRequest(op.request_put);
     else if (op.request_delete_range) checkDeleteRequest(op.request_delete_range);
     else if (op.request_txn) checkTxnRequest(op.request_txn, maxOps - opc);
+    // etcd answers an op with nothing set as if it named a missing key.
+    else throw EtcdErrors.keyNotFound();
   }
   checkIntervals(req.success);
   checkIntervals(req.failure);
@@ -52,7 +54,10 @@ export function checkTxnRequest(req: TxnRequest, maxOps: number): void {
 function checkIntervals(ops: RequestOp[]): { puts: Set<Key>; dels: KeyRange[] } {
   const dels: KeyRange[] = [];
   for (const op of ops) {
-    if (op.request_delete_range) dels.push(keyRange(toKey(op.request_delete_range.key), toKey(op.request_delete_range.range_end)));
+    if (!op.request_delete_range) continue;
+    const { key, range_end } = op.request_delete_range;
+    // etcd 3.4 reads range_end literally here, so a from-key ("\0") delete overlaps no put.
+    dels.push({ start: toKey(key), end: range_end.length === 0 ? undefined : toKey(range_end) });
   }
   const deleted = (k: Key): boolean => dels.some((r) => inRange(r, k));
   const puts = new Set<Key>();
@@ -139,20 +144,42 @@ export interface TxnContext {
   hasLease: (id: string) => boolean;
 }
 
-/** Checks that need state: leases exist, ignore_* keys exist, read revisions are in history. */
-function checkPath(ctx: TxnContext, req: TxnRequest, path: boolean[], at: { i: number }): void {
-  const ops = path[at.i++] ? req.success : req.failure;
+/** The non-txn ops of the branches the txn will take, nested ones included, in order. */
+function opsOnPath(req: TxnRequest, path: boolean[], at: { i: number }, out: RequestOp[]): RequestOp[] {
+  for (const op of path[at.i++] ? req.success : req.failure) {
+    if (op.request_txn) opsOnPath(op.request_txn, path, at, out);
+    else out.push(op);
+  }
+  return out;
+}
+
+/**
+ * Checks that need state, in etcd's order (clients see which error wins): every put along the
+ * path first, then every range's revision.
+ */
+function checkPath(ctx: TxnContext, req: TxnRequest, path: boolean[]): void {
+  const ops = opsOnPath(req, path, { i: 0 }, []);
   for (const op of ops) {
-    if (op.request_put) checkPutState(ctx, op.request_put);
-    else if (op.request_range && op.request_range.revision !== '0') {
-      ctx.mvcc.checkReadRev(Number(op.request_range.revision), ctx.mvcc.currentRev);
-    } else if (op.request_txn) checkPath(ctx, op.request_txn, path, at);
+    if (!op.request_put) continue;
+    const put = op.request_put;
+    // Unlike a plain Put, a txn looks for the key before it looks for the lease.
+    if ((put.ignore_value || put.ignore_lease) && !ctx.mvcc.index.latest(toKey(put.key))) throw EtcdErrors.keyNotFound();
+    if (put.lease !== '0' && !ctx.hasLease(put.lease)) throw EtcdErrors.leaseNotFound();
+  }
+  for (const op of ops) {
+    if (op.request_range && op.request_range.revision !== '0') ctx.mvcc.checkReadRev(Number(op.request_range.revision), ctx.mvcc.currentRev);
   }
 }
 
+/** A plain Put's checks that need state: the lease, then the key ignore_* needs. */
 export function checkPutState(ctx: TxnContext, req: PutRequest): void {
   if (req.lease !== '0' && !ctx.hasLease(req.lease)) throw EtcdErrors.leaseNotFound();
   if ((req.ignore_value || req.ignore_lease) && !ctx.mvcc.index.latest(toKey(req.key))) throw EtcdErrors.keyNotFound();
+}
+
+/** A txn of ranges only: etcd serves it without raft, so no request-size limit applies. */
+export function isReadOnlyTxn(req: TxnRequest): boolean {
+  return [...req.success, ...req.failure].every((op) => Boolean(op.request_range));
 }
 
 export function applyPut(w: WriteTxn, req: PutRequest): PutResponse {
@@ -188,7 +215,8 @@ function applyOps(ctx: TxnContext, w: WriteTxn, req: TxnRequest, path: boolean[]
     else if (op.request_delete_range) responses.push({ response_delete_range: applyDelete(w, op.request_delete_range) });
     else if (op.request_txn) responses.push({ response_txn: applyOps(ctx, w, op.request_txn, path, at) });
   }
-  return { succeeded, responses };
+  // A nested txn's header is empty in etcd; the top-level one is filled in by the caller.
+  return { header: { revision: 0 }, succeeded, responses };
 }
 
 /**
@@ -197,7 +225,7 @@ function applyOps(ctx: TxnContext, w: WriteTxn, req: TxnRequest, path: boolean[]
  */
 export function executeTxn(ctx: TxnContext, req: TxnRequest): { write: WriteTxn; response: TxnResponse } {
   const path = comparePath(ctx.mvcc, req);
-  checkPath(ctx, req, path, { i: 0 });
+  checkPath(ctx, req, path);
   const write = ctx.mvcc.beginWrite();
   const response = applyOps(ctx, write, req, path, { i: 0 });
   return { write, response };

@@ -142,7 +142,8 @@ export class WatchHub {
       const event: Event = record.tombstone
         ? { type: EventType.DELETE, kv: tombstoneKeyValue(record) }
         : { type: EventType.PUT, kv: toKeyValue(record) };
-      if (w.prevKv && prev) event.prev_kv = toKeyValue(prev);
+      // etcd reads prev_kv at mod_revision - 1, which is gone once compacted past.
+      if (w.prevKv && prev && record.mod - 1 >= this.mvcc.compactedRev) event.prev_kv = toKeyValue(prev);
       events.push(event);
     }
     return events;
@@ -174,20 +175,12 @@ export class WatchStream {
 
   create(req: WatchCreateRequest): void {
     const hub = this.hub;
+    // etcd watches "\0", the smallest key, when given none.
+    const key = req.key.length === 0 ? '\0' : toKey(req.key);
+    const end = toKey(req.range_end);
     let id = Number(req.watch_id);
-    if (id !== 0 && this.watchers.has(id)) {
-      this.send(
-        {
-          header: hub.header(hub.mvcc.durableRev),
-          watch_id: -1,
-          created: true,
-          canceled: true,
-          cancel_reason: 'mvcc: duplicate watch ID provided on the WatchStream',
-        },
-        0,
-      );
-      return;
-    }
+    if (end !== '' && end !== '\0' && key >= end) return this.refuse('mvcc: watcher range is empty');
+    if (id !== 0 && this.watchers.has(id)) return this.refuse('mvcc: duplicate watch ID provided on the WatchStream');
     if (id === 0) {
       while (this.watchers.has(this.nextId)) this.nextId++;
       id = this.nextId++;
@@ -196,7 +189,7 @@ export class WatchStream {
     const w: Watcher = {
       id,
       stream: this,
-      range: keyRange(toKey(req.key), toKey(req.range_end)),
+      range: keyRange(key, end),
       prevKv: req.prev_kv,
       noPut: req.filters.includes(FilterType.NOPUT),
       noDelete: req.filters.includes(FilterType.NODELETE),
@@ -207,6 +200,11 @@ export class WatchStream {
     this.watchers.set(id, w);
     this.send({ header: hub.header(hub.mvcc.durableRev), watch_id: id, created: true }, 0);
     hub.add(w);
+  }
+
+  private refuse(reason: string): void {
+    const header = this.hub.header(this.hub.mvcc.durableRev);
+    this.send({ header, watch_id: -1, created: true, canceled: true, cancel_reason: reason }, 0);
   }
 
   cancel(id: number): void {
