@@ -131,6 +131,25 @@ async function waitForOutput(p: Proc, what: string, re: RegExp, timeoutMs = 20_0
   }
 }
 
+/** Polls etcd's /health until it reports healthy (a leader is elected and it serves). */
+async function waitForHealth(p: Proc, url: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let exited = false;
+  void p.exited.then(() => (exited = true));
+  for (;;) {
+    try {
+      const res = await fetch(url);
+      const body = (await res.json()) as { health?: string };
+      if (res.ok && body.health === 'true') return;
+    } catch {
+      // not listening yet
+    }
+    if (exited) throw new Error(`etcd exited before it was ready:\n${p.output()}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for etcd at ${url}:\n${p.output()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 export interface Server extends Proc {
   name: 'kite-store' | 'etcd';
   endpoint: string;
@@ -142,14 +161,18 @@ export interface Server extends Proc {
 export interface KiteOptions {
   /** Run node with --cpu-prof, writing the profile into this dir on exit. */
   cpuProfDir?: string;
+  /** The kite-store entry point; default the built services/store/dist/bin.js. */
+  bin?: string;
+  /** Extra flags for node itself (before the script). */
+  nodeArgs?: string[];
 }
 
 /** kite-store from its built bin, durable (default fsync), on OS-chosen loopback ports. */
 export async function startKiteStore(dataDir: string, o: KiteOptions = {}): Promise<Server> {
-  const nodeArgs = o.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', o.cpuProfDir] : [];
+  const nodeArgs = [...(o.nodeArgs ?? []), ...(o.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', o.cpuProfDir] : [])];
   const p = startProcess(
     process.execPath,
-    [...nodeArgs, storeBin, '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--metrics-listen', '127.0.0.1:0', '--log-level', 'warn'],
+    [...nodeArgs, o.bin ?? storeBin, '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--metrics-listen', '127.0.0.1:0', '--log-level', 'warn'],
   );
   const m = await waitForOutput(p, 'kite-store', /listening on (\S+) \(metrics (\S+)\)/);
   return { ...p, name: 'kite-store', endpoint: m[1] as string, metricsUrl: `http://${m[2] as string}/metrics`, dataDir };
@@ -168,9 +191,10 @@ export async function startEtcd(dataDir: string): Promise<Server> {
     '--listen-peer-urls', `http://127.0.0.1:${peer}`,
     '--initial-advertise-peer-urls', `http://127.0.0.1:${peer}`,
     '--initial-cluster', `default=http://127.0.0.1:${peer}`,
+    '--logger', 'zap',
     '--log-level', 'warn',
   ]);
-  await waitForOutput(p, 'etcd', /ready to serve client requests|serving insecure client requests/);
+  await waitForHealth(p, `http://${endpoint}/health`);
   return { ...p, name: 'etcd', endpoint, metricsUrl: `http://${endpoint}/metrics`, dataDir };
 }
 
@@ -198,5 +222,41 @@ export async function diskSyncs(s: Server): Promise<number | undefined> {
     return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/** Busy CPU seconds of the whole machine (all cores, everything but idle and iowait), from /proc/stat. */
+export async function machineBusySeconds(): Promise<number | undefined> {
+  try {
+    const line = (await readFile('/proc/stat', 'utf8')).split('\n')[0] ?? '';
+    const f = line.trim().split(/\s+/).slice(1).map(Number);
+    const total = f.slice(0, 8).reduce((a, b) => a + b, 0);
+    const idle = (f[3] ?? 0) + (f[4] ?? 0);
+    return (total - idle) / CLK_TCK;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Waits until the machine is quiet (under `maxCores` busy over a 1 s sample, this process
+ * excluded) or `timeoutMs` passed; resolves with the last sample, in cores.
+ */
+export async function waitForQuiet(maxCores: number, timeoutMs: number, onBusy: (cores: number) => void): Promise<number | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  let warned = false;
+  for (;;) {
+    const m0 = await machineBusySeconds();
+    const c0 = process.cpuUsage();
+    const t0 = Date.now();
+    await new Promise((r) => setTimeout(r, 1000));
+    const m1 = await machineBusySeconds();
+    const own = process.cpuUsage(c0);
+    if (m0 === undefined || m1 === undefined) return undefined;
+    const secs = (Date.now() - t0) / 1000;
+    const cores = Math.max(0, (m1 - m0 - (own.user + own.system) / 1e6) / secs);
+    if (cores <= maxCores || Date.now() > deadline) return cores;
+    if (!warned) onBusy(cores);
+    warned = true;
   }
 }

@@ -6,7 +6,13 @@ export function quantile(samples: readonly number[], q: number): number {
   return sorted[idx] as number;
 }
 
-export const median = (s: readonly number[]): number => quantile(s, 0.5);
+/** The middle value; the mean of the two middle ones for an even count. */
+export function median(samples: readonly number[]): number {
+  if (samples.length === 0) return NaN;
+  const sorted = [...samples].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
 
 export function mean(s: readonly number[]): number {
   return s.length === 0 ? NaN : s.reduce((a, b) => a + b, 0) / s.length;

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { ChannelPool, prefixEnd, type Channel } from './client.js';
-import { cpuSeconds, diskSyncs, type Server } from './procs.js';
+import { cpuSeconds, diskSyncs, machineBusySeconds, type Server } from './procs.js';
 import { median, sleep, summarize, type LatencySummary } from './stats.js';
 
 /** In-flight request loops per gRPC channel, as etcd's own benchmark tool spreads clients over conns. */
@@ -22,6 +22,10 @@ export interface PutResult {
   serverCpu?: number;
   /** This (client) process's CPU, likewise. */
   clientCpu: number;
+  /** Everything else the machine ran meanwhile, in cores (other processes, kernel work not charged to either). */
+  otherCpu?: number;
+  /** With several rounds: each round's throughput (the figures above are medians). */
+  rounds?: number[];
   /** Puts acknowledged per disk sync (LevelDB synced batch / etcd WAL fsync). */
   putsPerSync?: number;
 }
@@ -66,12 +70,14 @@ export async function putLevel(server: Server, clients: number, durationMs: numb
   await sleep(warmupMs);
   const cpu0 = await cpuSeconds(server.pid);
   const syncs0 = await diskSyncs(server);
+  const machine0 = await machineBusySeconds();
   const client0 = process.cpuUsage();
   measureStart = performance.now();
   await sleep(durationMs);
   measureEnd = performance.now();
   const elapsedS = (measureEnd - measureStart) / 1000;
   const clientUse = process.cpuUsage(client0);
+  const machine1 = await machineBusySeconds();
   const cpu1 = await cpuSeconds(server.pid);
   const syncs1 = await diskSyncs(server);
   stop = true;
@@ -79,6 +85,9 @@ export async function putLevel(server: Server, clients: number, durationMs: numb
   pool.close();
 
   const ops = samples.length;
+  const serverCpu = cpu0 !== undefined && cpu1 !== undefined ? (cpu1 - cpu0) / elapsedS : undefined;
+  const clientCpu = (clientUse.user + clientUse.system) / 1e6 / elapsedS;
+  const machineCpu = machine0 !== undefined && machine1 !== undefined ? (machine1 - machine0) / elapsedS : undefined;
   return {
     clients,
     channels,
@@ -88,8 +97,9 @@ export async function putLevel(server: Server, clients: number, durationMs: numb
     ...(firstError !== undefined ? { firstError } : {}),
     throughput: ops / elapsedS,
     latency: summarize(samples),
-    serverCpu: cpu0 !== undefined && cpu1 !== undefined ? (cpu1 - cpu0) / elapsedS : undefined,
-    clientCpu: (clientUse.user + clientUse.system) / 1e6 / elapsedS,
+    serverCpu,
+    clientCpu,
+    otherCpu: machineCpu !== undefined && serverCpu !== undefined ? Math.max(0, machineCpu - serverCpu - clientCpu) : undefined,
     putsPerSync: syncs0 !== undefined && syncs1 !== undefined && syncs1 > syncs0 ? ops / (syncs1 - syncs0) : undefined,
   };
 }
