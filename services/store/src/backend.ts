@@ -113,11 +113,20 @@ export class Backend {
     while (this.queue.length > 0) {
       const batch = this.queue;
       this.queue = [];
-      const ops = batch.length === 1 ? (batch[0] as Pending).ops : batch.flatMap((p) => p.ops);
+      // A chained batch costs the main thread far less than the array form's per-op checks.
+      const chained = this.db.batch();
+      let n = 0;
+      for (const p of batch) {
+        for (const op of p.ops) {
+          if (op.type === 'put') chained.put(op.key, op.value);
+          else chained.del(op.key);
+        }
+        n += p.ops.length;
+      }
       try {
-        await this.db.batch(ops, { sync: this.sync });
+        await chained.write({ sync: this.sync });
         this.batchesWritten++;
-        this.opsWritten += ops.length;
+        this.opsWritten += n;
         for (const p of batch) p.resolve();
       } catch (err) {
         // Memory is now ahead of disk; nothing more can be acknowledged truthfully.

@@ -19,12 +19,24 @@ const sortKeys: Record<number, (r: KvRecord) => number | string> = {
   [SortTarget.VALUE]: (r) => r.value.toString('latin1'),
 };
 
+export interface RangeResult {
+  records: KvRecord[];
+  more: boolean;
+  count: number;
+}
+
+/** A Range inside a txn: the same evaluation, as KeyValue messages. */
+export function evalRange(index: KeyIndex, req: RangeRequest, rev: number): Omit<RangeResponse, 'header'> {
+  const { records, more, count } = evalRangeRecords(index, req, rev);
+  return { kvs: records.map((r) => toKeyValue(r, req.keys_only)), more, count };
+}
+
 /**
  * Evaluates a Range at revision `rev` the way etcd's applier does: count every key in range,
  * filter by mod/create revision, sort (ascending by default when the target is not the key),
  * then cut at `limit` and say whether there was more. The caller fills in the header.
  */
-export function evalRange(index: KeyIndex, req: RangeRequest, rev: number): Omit<RangeResponse, 'header'> {
+export function evalRangeRecords(index: KeyIndex, req: RangeRequest, rev: number): RangeResult {
   const limit = Number(req.limit);
   const minMod = Number(req.min_mod_revision);
   const maxMod = Number(req.max_mod_revision);
@@ -71,5 +83,5 @@ export function evalRange(index: KeyIndex, req: RangeRequest, rev: number): Omit
     records.length = limit;
     more = true;
   }
-  return { kvs: records.map((r) => toKeyValue(r, req.keys_only)), more, count };
+  return { records, more, count };
 }

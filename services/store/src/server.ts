@@ -7,7 +7,8 @@ import { EtcdErrors } from './errors.js';
 import type { HeaderFactory } from './header.js';
 import type { Lessor } from './lease.js';
 import type { Mvcc } from './mvcc.js';
-import { checkRangeRequest, evalRange } from './range.js';
+import { encodePutResponse, encodeRangeResponse, encodeWatchResponse } from './encode.js';
+import { checkRangeRequest, evalRangeRecords } from './range.js';
 import { applyDelete, applyPut, checkDeleteRequest, checkPutRequest, checkPutState, checkTxnRequest, executeTxn, isReadOnlyTxn } from './txn.js';
 import type { WatchHub } from './watch.js';
 import type * as W from './wire.js';
@@ -34,10 +35,15 @@ function checkSize(s: StoreServices, req: unknown): void {
   if (((req as Sized)[wireSize] ?? 0) > s.maxRequestBytes) throw EtcdErrors.requestTooLarge();
 }
 
-function withWireSize(def: grpc.ServiceDefinition): grpc.ServiceDefinition {
+/**
+ * Adjusts proto-loader's method definitions: requests remember their wire size (for etcd's
+ * request-size limit), and the listed methods' responses are encoded by `encoders`.
+ */
+function withCodecs(def: grpc.ServiceDefinition, encoders: Record<string, (res: never) => Uint8Array> = {}): grpc.ServiceDefinition {
   const out: Record<string, grpc.MethodDefinition<unknown, unknown>> = {};
   for (const [name, method] of Object.entries(def)) {
     const decode = method.requestDeserialize;
+    const encode = encoders[name] as ((res: unknown) => Uint8Array) | undefined;
     out[name] = {
       ...method,
       requestDeserialize: (buf: Buffer) => {
@@ -45,10 +51,16 @@ function withWireSize(def: grpc.ServiceDefinition): grpc.ServiceDefinition {
         obj[wireSize] = buf.length;
         return obj;
       },
+      ...(encode ? { responseSerialize: (res: unknown) => asBuffer(encode(res)) } : {}),
     };
   }
   return out as grpc.ServiceDefinition;
 }
+
+// protobufjs' Node writer already returns Buffers; anything else is wrapped without copying.
+const asBuffer = (b: Uint8Array): Buffer => (Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+
+const preEncoded = (res: Uint8Array): Uint8Array => res;
 
 function toServiceError(err: unknown, log: Logger): Partial<grpc.ServiceError> {
   if (err instanceof GrpcError) return { code: err.code, details: err.message, message: err.message };
@@ -58,43 +70,50 @@ function toServiceError(err: unknown, log: Logger): Partial<grpc.ServiceError> {
 }
 
 function unary<Req, Res>(s: StoreServices, method: string, fn: (req: Req) => Promise<Res> | Res): grpc.handleUnaryCall<Req, Res> {
+  const latency = s.metrics.latency.labels(method);
+  const ok = s.metrics.requests.labels(method, 'OK');
   return (call, callback) => {
-    const end = s.metrics.latency.startTimer({ method });
-    Promise.resolve()
-      .then(() => fn(call.request))
-      .then(
-        (res) => {
-          end();
-          s.metrics.requests.inc({ method, code: 'OK' });
-          callback(null, res);
-        },
-        (err: unknown) => {
-          end();
-          const e = toServiceError(err, s.log);
-          s.metrics.requests.inc({ method, code: grpc.status[e.code ?? grpc.status.UNKNOWN] ?? 'UNKNOWN' });
-          callback(e);
-        },
-      );
+    const started = performance.now();
+    let result: Promise<Res>;
+    try {
+      result = Promise.resolve(fn(call.request));
+    } catch (err) {
+      result = Promise.reject(err);
+    }
+    result.then(
+      (res) => {
+        latency.observe((performance.now() - started) / 1000);
+        ok.inc();
+        callback(null, res);
+      },
+      (err: unknown) => {
+        latency.observe((performance.now() - started) / 1000);
+        const e = toServiceError(err, s.log);
+        s.metrics.requests.inc({ method, code: grpc.status[e.code ?? grpc.status.UNKNOWN] ?? 'UNKNOWN' });
+        callback(e);
+      },
+    );
   };
 }
 
 function kvService(s: StoreServices): grpc.UntypedServiceImplementation {
   const ctx = { mvcc: s.mvcc, hasLease: (id: string) => s.lessor.has(id) };
   return {
-    Range: unary(s, 'Range', async (req: W.RangeRequest): Promise<W.RangeResponse> => {
+    Range: unary(s, 'Range', async (req: W.RangeRequest): Promise<Uint8Array> => {
       checkRangeRequest(req);
       const current = await s.mvcc.readable();
       const rev = s.mvcc.checkReadRev(Number(req.revision), current);
-      return { header: s.header(current), ...evalRange(s.mvcc.index, req, rev) };
+      const { records, more, count } = evalRangeRecords(s.mvcc.index, req, rev);
+      return encodeRangeResponse(s.header(current), records, more, count, req.keys_only);
     }),
-    Put: unary(s, 'Put', async (req: W.PutRequest): Promise<W.PutResponse> => {
+    Put: unary(s, 'Put', async (req: W.PutRequest): Promise<Uint8Array> => {
       checkPutRequest(req);
       checkSize(s, req);
       checkPutState(ctx, req);
       const write = s.mvcc.beginWrite();
-      const res = applyPut(write, req);
-      res.header = s.header(await write.commit());
-      return res;
+      const prev = applyPut(write, req);
+      const rev = await write.commit();
+      return encodePutResponse(s.header(rev), req.prev_kv ? prev : undefined);
     }),
     DeleteRange: unary(s, 'DeleteRange', async (req: W.DeleteRangeRequest): Promise<W.DeleteRangeResponse> => {
       checkDeleteRequest(req);
@@ -190,9 +209,9 @@ function leaseService(s: StoreServices): grpc.UntypedServiceImplementation {
 /** Registers etcd's KV, Watch, Lease, Maintenance and Cluster services on `server`. */
 export function addStoreServices(server: grpc.Server, s: StoreServices): void {
   const svc = loadEtcdServices();
-  server.addService(withWireSize(svc.KV.service), kvService(s));
-  server.addService(svc.Watch.service, watchService(s));
-  server.addService(withWireSize(svc.Lease.service), leaseService(s));
+  server.addService(withCodecs(svc.KV.service, { Range: preEncoded, Put: preEncoded }), kvService(s));
+  server.addService(withCodecs(svc.Watch.service, { Watch: encodeWatchResponse }), watchService(s));
+  server.addService(withCodecs(svc.Lease.service), leaseService(s));
   server.addService(svc.Maintenance.service, {
     Status: unary(s, 'Status', () => s.status()),
   });

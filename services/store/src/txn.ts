@@ -182,15 +182,13 @@ export function isReadOnlyTxn(req: TxnRequest): boolean {
   return [...req.success, ...req.failure].every((op) => Boolean(op.request_range));
 }
 
-export function applyPut(w: WriteTxn, req: PutRequest): PutResponse {
+/** Applies a Put; returns the key's previous version, if any. */
+export function applyPut(w: WriteTxn, req: PutRequest): KvRecord | undefined {
   const key = toKey(req.key);
   const current = w.latest(key);
   const value = req.ignore_value ? (current as KvRecord).value : req.value;
   const lease = req.ignore_lease ? (current as KvRecord).lease : req.lease === '0' ? NO_LEASE : req.lease;
-  const prev = w.put(key, value, lease);
-  const res: PutResponse = { header: { revision: w.rev } };
-  if (req.prev_kv && prev) res.prev_kv = toKeyValue(prev);
-  return res;
+  return w.put(key, value, lease);
 }
 
 export function applyDelete(w: WriteTxn, req: DeleteRangeRequest): DeleteRangeResponse {
@@ -211,7 +209,12 @@ function applyOps(ctx: TxnContext, w: WriteTxn, req: TxnRequest, path: boolean[]
       const rev = r.revision === '0' ? Infinity : Number(r.revision);
       const res: RangeResponse = { header: { revision: w.readRev }, ...evalRange(ctx.mvcc.index, r, rev) };
       responses.push({ response_range: res });
-    } else if (op.request_put) responses.push({ response_put: applyPut(w, op.request_put) });
+    } else if (op.request_put) {
+      const prev = applyPut(w, op.request_put);
+      const res: PutResponse = { header: { revision: w.rev } };
+      if (op.request_put.prev_kv && prev) res.prev_kv = toKeyValue(prev);
+      responses.push({ response_put: res });
+    }
     else if (op.request_delete_range) responses.push({ response_delete_range: applyDelete(w, op.request_delete_range) });
     else if (op.request_txn) responses.push({ response_txn: applyOps(ctx, w, op.request_txn, path, at) });
   }

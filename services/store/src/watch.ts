@@ -2,9 +2,9 @@ import type { Logger } from '@kite/common';
 import type { Change, RevisionChanges } from './event-log.js';
 import type { HeaderFactory } from './header.js';
 import { inRange, keyRange, toKey, type KeyRange } from './keys.js';
-import { tombstoneKeyValue, toKeyValue } from './kv.js';
+import type { WatchEvent } from './encode.js';
 import type { Mvcc } from './mvcc.js';
-import { EventType, FilterType, type Event, type WatchCreateRequest, type WatchResponse } from './wire.js';
+import { FilterType, type WatchCreateRequest, type WatchResponse } from './wire.js';
 
 /** etcd sends at most this many revisions in one catch-up response. */
 const CATCH_UP_REVISIONS = 1000;
@@ -112,7 +112,7 @@ export class WatchHub {
         w.stream.sendCompacted(w, this.mvcc.compactedRev);
         continue;
       }
-      const events: Event[] = [];
+      const events: WatchEvent[] = [];
       let revs = 0;
       for (const entry of this.mvcc.log.range(w.nextRev, durable)) {
         if (revs++ === CATCH_UP_REVISIONS) break;
@@ -134,16 +134,14 @@ export class WatchHub {
     }
   }
 
-  private eventsFor(w: Watcher, changes: Change[]): Event[] {
-    const events: Event[] = [];
+  private eventsFor(w: Watcher, changes: Change[]): WatchEvent[] {
+    const events: WatchEvent[] = [];
     for (const { record, prev } of changes) {
       if (!inRange(w.range, record.key)) continue;
       if (record.tombstone ? w.noDelete : w.noPut) continue;
-      const event: Event = record.tombstone
-        ? { type: EventType.DELETE, kv: tombstoneKeyValue(record) }
-        : { type: EventType.PUT, kv: toKeyValue(record) };
+      const event: WatchEvent = { record };
       // etcd reads prev_kv at mod_revision - 1, which is gone once compacted past.
-      if (w.prevKv && prev && record.mod - 1 >= this.mvcc.compactedRev) event.prev_kv = toKeyValue(prev);
+      if (w.prevKv && prev && record.mod - 1 >= this.mvcc.compactedRev) event.prev = prev;
       events.push(event);
     }
     return events;
@@ -157,8 +155,8 @@ export class WatchHub {
   }
 }
 
-const eventBytes = (events: Event[]): number =>
-  events.reduce((n, e) => n + 32 + e.kv.key.length + (e.kv.value?.length ?? 0) + (e.prev_kv?.value?.length ?? 0), 0);
+const eventBytes = (events: WatchEvent[]): number =>
+  events.reduce((n, e) => n + 32 + e.record.key.length + e.record.value.length + (e.prev?.value.length ?? 0), 0);
 
 /** One Watch RPC: its watchers, their IDs, and the bytes still queued for its client. */
 export class WatchStream {
@@ -230,7 +228,7 @@ export class WatchStream {
     this.send({ header: this.hub.header(this.hub.mvcc.durableRev), watch_id: -1 }, 0);
   }
 
-  sendEvents(w: Watcher, events: Event[], rev: number): void {
+  sendEvents(w: Watcher, events: WatchEvent[], rev: number): void {
     w.busy = true;
     this.send({ header: this.hub.header(rev), watch_id: w.id, events }, eventBytes(events));
   }

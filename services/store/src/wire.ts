@@ -1,3 +1,5 @@
+import type { WatchEvent } from './encode.js';
+
 /**
  * The etcd messages as @grpc/proto-loader hands them to kite-store (keepCase, int64 as
  * decimal strings, bytes as Buffers, defaults filled in). Responses may use numbers for
@@ -6,8 +8,8 @@
 export type Int64 = string;
 
 export interface ResponseHeader {
-  cluster_id?: string;
-  member_id?: string;
+  cluster_id?: string | number;
+  member_id?: string | number;
   revision: number;
   raft_term?: number;
 }
@@ -139,6 +141,7 @@ export interface Event {
   prev_kv?: KeyValue;
 }
 
+/** Sent through kite-store's own encoder (encode.ts), straight from its records. */
 export interface WatchResponse {
   header: ResponseHeader;
   watch_id: number;
@@ -146,7 +149,7 @@ export interface WatchResponse {
   canceled?: boolean;
   compact_revision?: number;
   cancel_reason?: string;
-  events?: Event[];
+  events?: WatchEvent[];
 }
 
 export const SortOrder = { NONE: 0, ASCEND: 1, DESCEND: 2 } as const;
