@@ -79,6 +79,24 @@ describe('kite-store as a process', () => {
     await waitFor('a fresh watch', () => (got.some((r) => r.created) ? true : undefined));
   });
 
+  it('sends progress notifications to idle watchers that asked for them', async () => {
+    const { client } = await store(['--watch-progress-notify-interval', '200ms']);
+    const put = await client.call('KV', 'Put', { key: Buffer.from('/p/a'), value: Buffer.from('1') });
+    const stream = client.watch();
+    cleanups.push(() => stream.cancel());
+    stream.on('error', () => undefined);
+    const responses: any[] = [];
+    stream.on('data', (r) => responses.push(r));
+    stream.write({ create_request: { key: Buffer.from('/p/'), range_end: Buffer.from('/p0'), progress_notify: true } });
+    stream.write({ create_request: { key: Buffer.from('/q/'), range_end: Buffer.from('/q0'), watch_id: 7 } });
+    const progress = await waitFor('a progress notification', () =>
+      responses.find((r) => !r.created && r.events.length === 0 && r.watch_id === '0'),
+    );
+    expect(progress.header.revision).toBe(put.header.revision);
+    // only the watcher that asked gets them
+    expect(responses.filter((r) => r.watch_id === '7' && !r.created)).toEqual([]);
+  });
+
   it('refuses bad flags with a message naming the flag', async () => {
     const err = await run(process.execPath, [storeBin, '--auto-compaction-mode', 'weekly']).catch((e: unknown) => e as { code: number; stderr: string });
     expect((err as { code: number }).code).toBe(2);

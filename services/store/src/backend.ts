@@ -46,6 +46,7 @@ export class Backend {
   private queue: Pending[] = [];
   private flushing = false;
   private failure: Error | undefined;
+  private failureListeners: Array<(err: Error) => void> = [];
   batchesWritten = 0;
   opsWritten = 0;
 
@@ -134,9 +135,15 @@ export class Backend {
         this.log.fatal({ err }, 'LevelDB write failed; refusing further writes');
         for (const p of [...batch, ...this.queue]) p.reject(this.failure);
         this.queue = [];
+        for (const l of this.failureListeners) l(this.failure);
       }
     }
     this.flushing = false;
+  }
+
+  /** Called once if a write fails: from then on memory is ahead of disk. */
+  onFailure(listener: (err: Error) => void): void {
+    this.failureListeners.push(listener);
   }
 
   get healthy(): string | undefined {

@@ -27,6 +27,11 @@ export function storeCommand(): Command {
       const store = await startStore(opts, log);
       // Say where it listens on stdout too, for scripts that start it with port 0.
       process.stdout.write(`kite-store listening on ${store.address} (metrics ${store.metricsAddress})\n`);
+      // Crash-only: a restart reloads a consistent state from disk, which memory no longer is.
+      void store.fatal.then((err) => {
+        log.fatal({ err }, 'cannot persist writes; exiting');
+        process.exit(1);
+      });
       await handleShutdownSignals(log, [() => store.close()]);
     });
 }

@@ -28,6 +28,8 @@ export interface RunningStore {
   /** host:port of /healthz, /readyz, /metrics. */
   metricsAddress: string;
   mvcc: Mvcc;
+  /** Resolves if the store can no longer persist writes; the process should then exit. */
+  fatal: Promise<Error>;
   close(): Promise<void>;
 }
 
@@ -125,6 +127,7 @@ export async function startStore(opts: CompiledStoreOptions, log: Logger): Promi
     address,
     metricsAddress: health.address,
     mvcc,
+    fatal: new Promise<Error>((resolve) => backend.onFailure(resolve)),
     close: async () => {
       stopCompaction();
       lessor.stop();
