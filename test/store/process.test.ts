@@ -97,6 +97,22 @@ describe('kite-store as a process', () => {
     expect(responses.filter((r) => r.watch_id === '7' && !r.created)).toEqual([]);
   });
 
+  it('says plainly when its data directory or address is taken', async () => {
+    const { s } = await store();
+    const sameDir = await run(process.execPath, [storeBin, '--data-dir', s.dataDir, '--listen', '127.0.0.1:0', '--metrics-listen', '127.0.0.1:0']).catch(
+      (e: unknown) => e as { code: number; stderr: string },
+    );
+    expect(sameDir).toMatchObject({ code: 1 });
+    expect((sameDir as { stderr: string }).stderr).toContain(`data directory ${s.dataDir} is in use by another kite-store`);
+    const t = await tempDir('proc-port');
+    cleanups.push(t.remove);
+    const samePort = await run(process.execPath, [storeBin, '--data-dir', t.dir, '--listen', s.endpoint, '--metrics-listen', '127.0.0.1:0']).catch(
+      (e: unknown) => e as { code: number; stderr: string },
+    );
+    expect(samePort).toMatchObject({ code: 1 });
+    expect((samePort as { stderr: string }).stderr).toContain(`cannot listen on ${s.endpoint}: the address is already in use`);
+  });
+
   it('refuses bad flags with a message naming the flag', async () => {
     const err = await run(process.execPath, [storeBin, '--auto-compaction-mode', 'weekly']).catch((e: unknown) => e as { code: number; stderr: string });
     expect((err as { code: number }).code).toBe(2);

@@ -1,5 +1,11 @@
 import * as grpc from '@grpc/grpc-js';
+import type { Logger } from 'pino';
 import { formatHostPort, type HostPort } from './address.js';
+
+/** A process cannot start (port taken, data directory locked …); the CLI prints the message alone. */
+export class StartupError extends Error {
+  override name = 'StartupError';
+}
 
 /** An error a gRPC handler returns as-is: the code and message reach the client unchanged. */
 export class GrpcError extends Error implements Partial<grpc.StatusObject> {
@@ -41,10 +47,17 @@ export function createGrpcServer(opts: GrpcServerOptions = {}): grpc.Server {
 export function bindGrpcServer(server: grpc.Server, listen: HostPort): Promise<HostPort> {
   return new Promise((resolve, reject) => {
     server.bindAsync(formatHostPort(listen), grpc.ServerCredentials.createInsecure(), (err, port) => {
-      if (err) reject(err);
-      else resolve({ host: listen.host, port });
+      if (!err) return resolve({ host: listen.host, port });
+      const inUse = /EADDRINUSE/.test(err.message);
+      reject(new StartupError(`cannot listen on ${formatHostPort(listen)}: ${inUse ? 'the address is already in use' : err.message}`));
     });
   });
+}
+
+/** Sends grpc-js's own messages (it writes to the console by default) to the process's logger. */
+export function routeGrpcLogs(log: Logger): void {
+  const write = (...args: unknown[]): void => log.debug({ source: 'grpc-js' }, args.map(String).join(' '));
+  grpc.setLogger({ error: write, info: write, debug: write } as unknown as Partial<Console>);
 }
 
 /** Graceful shutdown with a deadline, after which open streams are cut. */

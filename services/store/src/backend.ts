@@ -1,7 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ClassicLevel } from 'classic-level';
-import type { Logger } from '@kite/common';
+import { StartupError, type Logger } from '@kite/common';
 import { decodeRecord, parseRevisionKey, type KvRecord } from './record.js';
 
 export type BatchOp = { type: 'put'; key: Buffer; value: Buffer } | { type: 'del'; key: Buffer };
@@ -59,7 +59,14 @@ export class Backend {
 
   static async open(dir: string, opts: { sync: boolean; log: Logger }): Promise<Backend> {
     const db = new ClassicLevel<Buffer, Buffer>(dir, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
-    await db.open();
+    try {
+      await db.open();
+    } catch (err) {
+      const locked = /lock/i.test(String((err as { cause?: unknown }).cause ?? err));
+      throw new StartupError(
+        locked ? `data directory ${dir} is in use by another kite-store` : `cannot open LevelDB in ${dir}: ${(err as Error).message}`,
+      );
+    }
     return new Backend(db, dir, opts.sync, opts.log);
   }
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { OptionsError } from '@kite/common';
+import { OptionsError, StartupError } from '@kite/common';
 import { storeCommand } from './cli.js';
 
 try {
@@ -8,6 +8,10 @@ try {
   if (err instanceof OptionsError) {
     process.stderr.write(`kite-store: ${err.message}\n`);
     process.exit(2);
+  }
+  if (err instanceof StartupError) {
+    process.stderr.write(`kite-store: ${err.message}\n`);
+    process.exit(1);
   }
   process.stderr.write(`kite-store: ${err instanceof Error ? err.stack : String(err)}\n`);
   process.exit(1);

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { createLogger, envOption, handleShutdownSignals } from '@kite/common';
+import { createLogger, envOption, handleShutdownSignals, routeGrpcLogs } from '@kite/common';
 import { compileStoreOptions, type StoreOptions } from './options.js';
 import { startStore } from './store.js';
 
@@ -24,6 +24,7 @@ export function storeCommand(): Command {
     .action(async (flags: StoreOptions & { logLevel: string }) => {
       const opts = compileStoreOptions(flags);
       const log = createLogger({ component: C, level: flags.logLevel as 'info' });
+      routeGrpcLogs(log);
       const store = await startStore(opts, log);
       // Say where it listens on stdout too, for scripts that start it with port 0.
       process.stdout.write(`kite-store listening on ${store.address} (metrics ${store.metricsAddress})\n`);
