@@ -45,6 +45,7 @@ interface Pending {
 export class Backend {
   private queue: Pending[] = [];
   private flushing = false;
+  private scheduled = false;
   private failure: Error | undefined;
   private failureListeners: Array<(err: Error) => void> = [];
   batchesWritten = 0;
@@ -54,10 +55,11 @@ export class Backend {
     private readonly db: ClassicLevel<Buffer, Buffer>,
     readonly dir: string,
     private readonly sync: boolean,
+    private readonly earlyFlushWrites: number,
     private readonly log: Logger,
   ) {}
 
-  static async open(dir: string, opts: { sync: boolean; log: Logger }): Promise<Backend> {
+  static async open(dir: string, opts: { sync: boolean; earlyFlushWrites: number; log: Logger }): Promise<Backend> {
     const db = new ClassicLevel<Buffer, Buffer>(dir, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
     try {
       await db.open();
@@ -67,7 +69,7 @@ export class Backend {
         locked ? `data directory ${dir} is in use by another kite-store` : `cannot open LevelDB in ${dir}: ${(err as Error).message}`,
       );
     }
-    return new Backend(db, dir, opts.sync, opts.log);
+    return new Backend(db, dir, opts.sync, opts.earlyFlushWrites, opts.log);
   }
 
   /** Reads (or on first start creates) the cluster identity and bumps the term. */
@@ -109,15 +111,24 @@ export class Backend {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
       this.queue.push({ ops, resolve, reject });
-      if (!this.flushing) {
-        this.flushing = true;
-        // Let the requests that arrived in the same tick join the first batch.
-        setImmediate(() => void this.flushLoop());
+      if (this.flushing) return; // the running loop takes it with the next batch
+      if (this.queue.length >= this.earlyFlushWrites) {
+        // Enough for a batch: start its sync now, while the rest of this turn's requests
+        // are still being decoded, so the first answers go out sooner.
+        void this.flushLoop();
+      } else if (!this.scheduled) {
+        // Otherwise let every request that arrived in this turn join the batch.
+        this.scheduled = true;
+        setImmediate(() => {
+          this.scheduled = false;
+          if (!this.flushing && this.queue.length > 0) void this.flushLoop();
+        });
       }
     });
   }
 
   private async flushLoop(): Promise<void> {
+    this.flushing = true;
     while (this.queue.length > 0) {
       const batch = this.queue;
       this.queue = [];

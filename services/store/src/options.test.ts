@@ -9,6 +9,8 @@ describe('compileStoreOptions', () => {
     expect(o.maxTxnOps).toBe(128);
     expect(o.compaction).toEqual({ mode: 'revision', revisions: 100000 });
     expect(o.fsync).toBe(true);
+    expect(o.groupCommitWrites).toBe(Infinity);
+    expect(compileStoreOptions({ groupCommitWrites: '8' }).groupCommitWrites).toBe(8);
   });
 
   it('reads periodic retention as a duration, and 0 as off', () => {
@@ -23,6 +25,7 @@ describe('compileStoreOptions', () => {
     [{ autoCompactionMode: 'daily' }, /auto-compaction-mode/],
     [{ autoCompactionRetention: '-5' }, /auto-compaction-retention/],
     [{ maxTxnOps: 'many' }, /max-txn-ops/],
+    [{ groupCommitWrites: '-1' }, /group-commit-writes/],
     [{ listen: 'nowhere' }, /--listen: invalid address/],
     [{ autoCompactionMode: 'periodic', autoCompactionRetention: 'soon' }, /invalid duration/],
   ])('rejects %j', (input, message) => expect(() => compileStoreOptions(input)).toThrow(message));

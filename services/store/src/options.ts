@@ -23,6 +23,11 @@ export interface StoreOptions {
   watchProgressNotifyInterval?: string;
   /** Bytes a watch stream may have unread before its watchers are cancelled. Default 64 MiB. */
   maxWatchPendingBytes?: number | string;
+  /**
+   * Start a disk sync as soon as this many writes wait, instead of only at the end of the
+   * event-loop turn; 0 = only at the end of the turn. Default 0 (see docs/benchmarks.md).
+   */
+  groupCommitWrites?: number | string;
   /** Acknowledge writes before they are synced to disk (benchmarks only). Default false. */
   unsafeNoFsync?: boolean;
 }
@@ -38,6 +43,7 @@ export interface CompiledStoreOptions {
   progressNotifyIntervalMs: number;
   maxWatchPendingBytes: number;
   fsync: boolean;
+  groupCommitWrites: number;
   leaseMinTtlSeconds: number;
   leaseCheckIntervalMs: number;
 }
@@ -77,6 +83,7 @@ export function compileStoreOptions(o: StoreOptions): CompiledStoreOptions {
     progressNotifyIntervalMs: parse('watch-progress-notify-interval', () => parseDuration(o.watchProgressNotifyInterval ?? '10m')),
     maxWatchPendingBytes: positiveInt('max-watch-pending-bytes', o.maxWatchPendingBytes, 64 * 1024 * 1024),
     fsync: !o.unsafeNoFsync,
+    groupCommitWrites: o.groupCommitWrites === undefined || String(o.groupCommitWrites) === '0' ? Infinity : positiveInt('group-commit-writes', o.groupCommitWrites, 0),
     leaseMinTtlSeconds: 2,
     leaseCheckIntervalMs: 500,
   };
