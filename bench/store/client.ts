@@ -94,15 +94,3 @@ export class ChannelPool {
     for (const c of this.channels) c.close();
   }
 }
-
-/** The range_end that selects every key starting with `prefix` (etcd's prefix convention). */
-export function prefixEnd(prefix: Buffer): Buffer {
-  const end = Buffer.from(prefix);
-  for (let i = end.length - 1; i >= 0; i--) {
-    if ((end[i] as number) < 0xff) {
-      end[i] = (end[i] as number) + 1;
-      return end.subarray(0, i + 1);
-    }
-  }
-  return Buffer.from([0]);
-}

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { ChannelPool, prefixEnd, type Channel } from './client.js';
+import { prefixEnd } from '@kite/storage';
+import { ChannelPool, type Channel } from './client.js';
 import { cpuSeconds, diskSyncs, machineBusySeconds, type Server } from './procs.js';
 import { median, sleep, summarize, type LatencySummary } from './stats.js';
 

@@ -1,6 +1,6 @@
 import { EtcdStorage, type WatchEvent } from '@kite/storage';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startKiteStore, tempDir, waitFor, type StoreProc } from '../support/processes.js';
+import { describe, expect, it } from 'vitest';
+import { cleanupAfterEach, startKiteStore, tempDir, waitFor, type StoreProc } from '../support/processes.js';
 
 const WRITERS = 4;
 const KILLS = 3;
@@ -8,11 +8,7 @@ const KILLS = 3;
 // Kill the store again and again under writes while a watcher follows along: every
 // acknowledged write survives, and the watcher sees each change exactly once, in order.
 describe('chaos: kite-store killed under load', () => {
-  const cleanups: Array<() => Promise<unknown> | void> = [];
-  afterEach(async () => {
-    for (const c of cleanups.reverse()) await c();
-    cleanups.length = 0;
-  });
+  const cleanups = cleanupAfterEach();
 
   it('loses no acknowledged write and no watch event across repeated SIGKILLs', async () => {
     const { dir, remove } = await tempDir('chaos-store');

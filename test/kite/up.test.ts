@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
-import { repoRoot, startProcess, tempDir, waitFor, type Proc } from '../support/processes.js';
+import { describe, expect, it } from 'vitest';
+import { cleanupAfterEach, repoRoot, startProcess, tempDir, waitFor, type Proc } from '../support/processes.js';
 
 const run = promisify(execFile);
 const kiteBin = path.join(repoRoot, 'services/kite/dist/bin.js');
@@ -18,11 +18,7 @@ const alive = (pid: number): boolean => {
 };
 
 describe('kite up', () => {
-  const cleanups: Array<() => Promise<unknown>> = [];
-  afterEach(async () => {
-    for (const c of cleanups.reverse()) await c();
-    cleanups.length = 0;
-  });
+  const cleanups = cleanupAfterEach();
 
   it('starts a store that etcdctl can use, keeps its data under the data dir, and stops it on SIGTERM', async () => {
     const { dir, remove } = await tempDir('up');

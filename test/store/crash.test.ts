@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { rawEtcd, type RawEtcd } from '../support/etcd-client.js';
-import { startKiteStore, tempDir, waitFor, type StoreProc } from '../support/processes.js';
+import { cleanupAfterEach, startKiteStore, tempDir, waitFor, type StoreProc } from '../support/processes.js';
 
 const WRITERS = 16;
 
@@ -15,11 +15,7 @@ interface Acked {
 // Acceptance point 3 of the store issue: SIGKILL under concurrent load loses no acknowledged
 // write, half-applies no txn, and revisions continue from where they were.
 describe('kite-store crash safety', () => {
-  const cleanups: Array<() => Promise<unknown>> = [];
-  afterEach(async () => {
-    for (const c of cleanups.reverse()) await c();
-    cleanups.length = 0;
-  });
+  const cleanups = cleanupAfterEach();
 
   it('keeps every acknowledged write across SIGKILL', async () => {
     const { dir, remove } = await tempDir('crash');

@@ -1,17 +1,13 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { rawEtcd } from '../support/etcd-client.js';
-import { startKiteStore, storeBin, tempDir, waitFor } from '../support/processes.js';
+import { cleanupAfterEach, startKiteStore, storeBin, tempDir, waitFor } from '../support/processes.js';
 
 const run = promisify(execFile);
 
 describe('kite-store as a process', () => {
-  const cleanups: Array<() => Promise<unknown> | void> = [];
-  afterEach(async () => {
-    for (const c of cleanups.reverse()) await c();
-    cleanups.length = 0;
-  });
+  const cleanups = cleanupAfterEach();
 
   async function store(args: string[] = []) {
     const t = await tempDir('proc');

@@ -4,9 +4,24 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterEach } from 'vitest';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const storeBin = path.join(repoRoot, 'services/store/dist/bin.js');
+
+export type Cleanup = () => Promise<unknown> | unknown;
+
+/**
+ * A list the test pushes cleanups onto as it starts things (processes, clients, temp dirs);
+ * after each test they run in reverse order, whether it passed or not.
+ */
+export function cleanupAfterEach(): Cleanup[] {
+  const cleanups: Cleanup[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+  return cleanups;
+}
 
 /** A port the OS just handed out; for programs (etcd) that cannot be told to pick one. */
 export async function freePort(): Promise<number> {
