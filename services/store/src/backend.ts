@@ -31,6 +31,14 @@ const LEASE_PREFIX = 'l';
 export const leaseKey = (id: string): Buffer => Buffer.from(LEASE_PREFIX + id);
 export const compactMetaOp = (rev: number): BatchOp => ({ type: 'put', key: META_COMPACT, value: Buffer.from(String(rev)) });
 
+/** When a batch may start before the end of the event-loop turn (see Backend.write). */
+export interface GroupCommitPolicy {
+  /** Writes waiting that start a sync at once; Infinity: only at the end of the turn. */
+  writes: number;
+  /** Only for a burst that follows this long without a sync. */
+  quietMs: number;
+}
+
 interface Pending {
   ops: BatchOp[];
   resolve: () => void;
@@ -46,6 +54,8 @@ export class Backend {
   private queue: Pending[] = [];
   private flushing = false;
   private scheduled = false;
+  private burstAfterQuiet = false;
+  private lastFlushEnd = 0;
   private failure: Error | undefined;
   private failureListeners: Array<(err: Error) => void> = [];
   batchesWritten = 0;
@@ -55,11 +65,11 @@ export class Backend {
     private readonly db: ClassicLevel<Buffer, Buffer>,
     readonly dir: string,
     private readonly sync: boolean,
-    private readonly earlyFlushWrites: number,
+    private readonly groupCommit: GroupCommitPolicy,
     private readonly log: Logger,
   ) {}
 
-  static async open(dir: string, opts: { sync: boolean; earlyFlushWrites: number; log: Logger }): Promise<Backend> {
+  static async open(dir: string, opts: { sync: boolean; groupCommit: GroupCommitPolicy; log: Logger }): Promise<Backend> {
     const db = new ClassicLevel<Buffer, Buffer>(dir, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
     try {
       await db.open();
@@ -69,7 +79,7 @@ export class Backend {
         locked ? `data directory ${dir} is in use by another kite-store` : `cannot open LevelDB in ${dir}: ${(err as Error).message}`,
       );
     }
-    return new Backend(db, dir, opts.sync, opts.earlyFlushWrites, opts.log);
+    return new Backend(db, dir, opts.sync, opts.groupCommit, opts.log);
   }
 
   /** Reads (or on first start creates) the cluster identity and bumps the term. */
@@ -112,9 +122,11 @@ export class Backend {
     return new Promise((resolve, reject) => {
       this.queue.push({ ops, resolve, reject });
       if (this.flushing) return; // the running loop takes it with the next batch
-      if (this.queue.length >= this.earlyFlushWrites) {
-        // Enough for a batch: start its sync now, while the rest of this turn's requests
-        // are still being decoded, so the first answers go out sooner.
+      if (this.queue.length === 1) this.burstAfterQuiet = performance.now() - this.lastFlushEnd >= this.groupCommit.quietMs;
+      if (this.burstAfterQuiet && this.queue.length >= this.groupCommit.writes) {
+        // A burst after a quiet spell (clients waiting in lock-step): sync its first writes
+        // now, while the rest are still being decoded, so the first answers go out sooner
+        // and the clients work while the disk does. Under steady load, batch by turn.
         void this.flushLoop();
       } else if (!this.scheduled) {
         // Otherwise let every request that arrived in this turn join the batch.
@@ -157,6 +169,7 @@ export class Backend {
       }
     }
     this.flushing = false;
+    this.lastFlushEnd = performance.now();
   }
 
   /** Called once if a write fails: from then on memory is ahead of disk. */

@@ -19,7 +19,8 @@ export function storeCommand(): Command {
     .addOption(envOption(C, '--max-txn-ops <n>', 'most operations in each part of a txn').default('128'))
     .addOption(envOption(C, '--watch-progress-notify-interval <duration>', 'progress notifications to idle watchers that ask for them').default('10m'))
     .addOption(envOption(C, '--max-watch-pending-bytes <n>', 'unread bytes a watch stream may have before its watchers are cancelled').default(String(64 * 1024 * 1024)))
-    .addOption(envOption(C, '--group-commit-writes <n>', 'start a disk sync as soon as this many writes wait (0: at the end of each event-loop turn)').default('0'))
+    .addOption(envOption(C, '--group-commit-writes <n>', 'in a burst after a quiet spell, sync once this many writes wait (0: at the end of each event-loop turn)').default('8'))
+    .addOption(envOption(C, '--group-commit-quiet <duration>', 'the quiet spell before a burst').default('1.5ms'))
     .addOption(envOption(C, '--unsafe-no-fsync', 'acknowledge writes before they reach the disk (benchmarks only)'))
     .addOption(envOption(C, '--log-level <level>', 'trace, debug, info, warn, error').default('info'))
     .action(async (flags: StoreOptions & { logLevel: string }) => {

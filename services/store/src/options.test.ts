@@ -9,8 +9,8 @@ describe('compileStoreOptions', () => {
     expect(o.maxTxnOps).toBe(128);
     expect(o.compaction).toEqual({ mode: 'revision', revisions: 100000 });
     expect(o.fsync).toBe(true);
-    expect(o.groupCommitWrites).toBe(Infinity);
-    expect(compileStoreOptions({ groupCommitWrites: '8' }).groupCommitWrites).toBe(8);
+    expect(o.groupCommit).toEqual({ writes: 8, quietMs: 1.5 });
+    expect(compileStoreOptions({ groupCommitWrites: '0' }).groupCommit.writes).toBe(Infinity);
   });
 
   it('reads periodic retention as a duration, and 0 as off', () => {
@@ -26,6 +26,7 @@ describe('compileStoreOptions', () => {
     [{ autoCompactionRetention: '-5' }, /auto-compaction-retention/],
     [{ maxTxnOps: 'many' }, /max-txn-ops/],
     [{ groupCommitWrites: '-1' }, /group-commit-writes/],
+    [{ groupCommitQuiet: 'a while' }, /group-commit-quiet/],
     [{ listen: 'nowhere' }, /--listen: invalid address/],
     [{ autoCompactionMode: 'periodic', autoCompactionRetention: 'soon' }, /invalid duration/],
   ])('rejects %j', (input, message) => expect(() => compileStoreOptions(input)).toThrow(message));

@@ -24,10 +24,12 @@ export interface StoreOptions {
   /** Bytes a watch stream may have unread before its watchers are cancelled. Default 64 MiB. */
   maxWatchPendingBytes?: number | string;
   /**
-   * Start a disk sync as soon as this many writes wait, instead of only at the end of the
-   * event-loop turn; 0 = only at the end of the turn. Default 0 (see docs/benchmarks.md).
+   * In a burst of writes after a quiet spell, start the disk sync once this many wait instead
+   * of at the end of the event-loop turn; 0 = always at the end of the turn. Default 8.
    */
   groupCommitWrites?: number | string;
+  /** The quiet spell that makes a burst, as a duration. Default 1.5ms. */
+  groupCommitQuiet?: string;
   /** Acknowledge writes before they are synced to disk (benchmarks only). Default false. */
   unsafeNoFsync?: boolean;
 }
@@ -43,7 +45,7 @@ export interface CompiledStoreOptions {
   progressNotifyIntervalMs: number;
   maxWatchPendingBytes: number;
   fsync: boolean;
-  groupCommitWrites: number;
+  groupCommit: { writes: number; quietMs: number };
   leaseMinTtlSeconds: number;
   leaseCheckIntervalMs: number;
 }
@@ -83,7 +85,10 @@ export function compileStoreOptions(o: StoreOptions): CompiledStoreOptions {
     progressNotifyIntervalMs: parse('watch-progress-notify-interval', () => parseDuration(o.watchProgressNotifyInterval ?? '10m')),
     maxWatchPendingBytes: positiveInt('max-watch-pending-bytes', o.maxWatchPendingBytes, 64 * 1024 * 1024),
     fsync: !o.unsafeNoFsync,
-    groupCommitWrites: o.groupCommitWrites === undefined || String(o.groupCommitWrites) === '0' ? Infinity : positiveInt('group-commit-writes', o.groupCommitWrites, 0),
+    groupCommit: {
+      writes: String(o.groupCommitWrites ?? '8') === '0' ? Infinity : positiveInt('group-commit-writes', o.groupCommitWrites, 8),
+      quietMs: parse('group-commit-quiet', () => parseDuration(o.groupCommitQuiet ?? '1.5ms')),
+    },
     leaseMinTtlSeconds: 2,
     leaseCheckIntervalMs: 500,
   };

@@ -39,7 +39,7 @@ const randomId = (): string => ((randomBytes(8).readBigUInt64BE() >> 11n) || 1n)
 /** Opens the data directory, restores state, and serves the etcd v3 API until closed. */
 export async function startStore(opts: CompiledStoreOptions, log: Logger): Promise<RunningStore> {
   await mkdir(opts.dataDir, { recursive: true });
-  const backend = await Backend.open(opts.dataDir, { sync: opts.fsync, earlyFlushWrites: opts.groupCommitWrites, log });
+  const backend = await Backend.open(opts.dataDir, { sync: opts.fsync, groupCommit: opts.groupCommit, log });
   const identity = await backend.identity(randomId);
   const loadStarted = Date.now();
   const state = await backend.load();
