@@ -43,6 +43,8 @@ function rangeMedian(rounds: RangeResult[]): RangeResult | undefined {
     maxMs: Math.max(...rounds.map((r) => r.maxMs)),
     rawMedianMs: med(rounds.map((r) => r.rawMedianMs)) ?? NaN,
     responseBytes: first.responseBytes,
+    ...(rounds.some((r) => r.serverRssMiB !== undefined) ? { serverRssMiB: med(rounds.flatMap((r) => (r.serverRssMiB === undefined ? [] : [r.serverRssMiB]))) ?? NaN } : {}),
+    startupMs: med(rounds.map((r) => r.startupMs)) ?? NaN,
   };
 }
 

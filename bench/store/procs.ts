@@ -156,6 +156,19 @@ export interface Server extends Proc {
   /** URL of the Prometheus text metrics. */
   metricsUrl: string;
   dataDir: string;
+  /** From spawning the process to its first answer (kite: listening; etcd: /health OK). */
+  startupMs: number;
+}
+
+/** Resident memory of a process, from /proc (Linux), in MiB. */
+export async function rssMiB(pid: number): Promise<number | undefined> {
+  try {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    const kb = /^VmRSS:\s+(\d+) kB/m.exec(status)?.[1];
+    return kb === undefined ? undefined : Number(kb) / 1024;
+  } catch {
+    return undefined;
+  }
 }
 
 export interface KiteOptions {
@@ -170,12 +183,14 @@ export interface KiteOptions {
 /** kite-store from its built bin, durable (default fsync), on OS-chosen loopback ports. */
 export async function startKiteStore(dataDir: string, o: KiteOptions = {}): Promise<Server> {
   const nodeArgs = [...(o.nodeArgs ?? []), ...(o.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', o.cpuProfDir] : [])];
+  const started = performance.now();
   const p = startProcess(
     process.execPath,
     [...nodeArgs, o.bin ?? storeBin, '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--metrics-listen', '127.0.0.1:0', '--log-level', 'warn'],
   );
   const m = await waitForOutput(p, 'kite-store', /listening on (\S+) \(metrics (\S+)\)/);
-  return { ...p, name: 'kite-store', endpoint: m[1] as string, metricsUrl: `http://${m[2] as string}/metrics`, dataDir };
+  const startupMs = performance.now() - started;
+  return { ...p, name: 'kite-store', endpoint: m[1] as string, metricsUrl: `http://${m[2] as string}/metrics`, dataDir, startupMs };
 }
 
 /** A single-member etcd with default durability (fsync on every WAL write), loopback only. */
@@ -183,6 +198,7 @@ export async function startEtcd(dataDir: string): Promise<Server> {
   const client = await freePort();
   const peer = await freePort();
   const endpoint = `127.0.0.1:${client}`;
+  const started = performance.now();
   const p = startProcess(process.env.ETCD_BIN ?? 'etcd', [
     '--data-dir', dataDir,
     '--name', 'default',
@@ -195,7 +211,8 @@ export async function startEtcd(dataDir: string): Promise<Server> {
     '--log-level', 'warn',
   ]);
   await waitForHealth(p, `http://${endpoint}/health`);
-  return { ...p, name: 'etcd', endpoint, metricsUrl: `http://${endpoint}/metrics`, dataDir };
+  const startupMs = performance.now() - started;
+  return { ...p, name: 'etcd', endpoint, metricsUrl: `http://${endpoint}/metrics`, dataDir, startupMs };
 }
 
 const CLK_TCK = 100;

@@ -107,6 +107,8 @@ export function renderReport(r: Results): string {
           ['bytes only (no decode)', ms(k?.range?.rawMedianMs), ms(e?.range?.rawMedianMs), ratio(k?.range?.rawMedianMs, e?.range?.rawMedianMs), lowerBetter(k?.range?.rawMedianMs, e?.range?.rawMedianMs)],
           ['min / max decoded', `${ms(k?.range?.minMs)} / ${ms(k?.range?.maxMs)}`, `${ms(e?.range?.minMs)} / ${ms(e?.range?.maxMs)}`, '', ''],
           ['response bytes', int(k?.range?.responseBytes), int(e?.range?.responseBytes), '', ''],
+          ['server RSS after loading and listing (MiB)', ms(k?.range?.serverRssMiB), ms(e?.range?.serverRssMiB), ratio(k?.range?.serverRssMiB, e?.range?.serverRssMiB), lowerBetter(k?.range?.serverRssMiB, e?.range?.serverRssMiB)],
+          ['server start to first answer (ms)', ms(k?.range?.startupMs), ms(e?.range?.startupMs), ratio(k?.range?.startupMs, e?.range?.startupMs), lowerBetter(k?.range?.startupMs, e?.range?.startupMs)],
         ],
       ),
     );

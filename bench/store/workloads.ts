@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { prefixEnd } from '@kite/storage';
 import { ChannelPool, type Channel } from './client.js';
-import { cpuSeconds, diskSyncs, machineBusySeconds, type Server } from './procs.js';
+import { cpuSeconds, diskSyncs, machineBusySeconds, rssMiB, type Server } from './procs.js';
 import { median, sleep, summarize, type LatencySummary } from './stats.js';
 
 /** In-flight request loops per gRPC channel, as etcd's own benchmark tool spreads clients over conns. */
@@ -115,6 +115,10 @@ export interface RangeResult {
   /** Round trip with the response bytes received but not decoded. */
   rawMedianMs: number;
   responseBytes: number;
+  /** The server's resident memory once the keys are loaded and listed, MiB. */
+  serverRssMiB?: number;
+  /** From spawning the server to its first answer, ms. */
+  startupMs: number;
 }
 
 /** Loads `keys` keys under a prefix (Txns of 100 Puts), then times full-prefix Range calls. */
@@ -162,6 +166,7 @@ export async function rangeBench(server: Server, keys: number, calls: number): P
     raw.push(performance.now() - t0);
   }
   pool.close();
+  const rss = await rssMiB(server.pid);
   return {
     keys,
     calls,
@@ -170,6 +175,8 @@ export async function rangeBench(server: Server, keys: number, calls: number): P
     maxMs: Math.max(...decoded),
     rawMedianMs: median(raw),
     responseBytes,
+    ...(rss !== undefined ? { serverRssMiB: rss } : {}),
+    startupMs: server.startupMs,
   };
 }
 
