@@ -38,3 +38,43 @@ describe('kite up', () => {
     await waitFor('the store process to exit', () => (alive(storePid) ? undefined : true));
   });
 });
+
+describe('kite up --detach, status and down', () => {
+  const cleanups = cleanupAfterEach();
+
+  it('runs the cluster in the background until kite down, and refuses a second one', async () => {
+    const { dir, remove } = await tempDir('detach');
+    cleanups.push(remove);
+    const kite = (args: string[]) =>
+      run(process.execPath, [kiteBin, ...args, '--data-dir', dir]).then(
+        (r) => ({ code: 0, out: r.stdout + r.stderr }),
+        (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout + e.stderr }),
+      );
+    const ports = ['--store-listen', '127.0.0.1:0', '--store-metrics-listen', '127.0.0.1:0'];
+    const started = await kite(['up', '--detach', ...ports]);
+    cleanups.push(() => kite(['down']));
+    expect(started.code).toBe(0);
+    const endpoint = /etcd v3 API at (\S+)/.exec(started.out)?.[1] as string;
+    expect(endpoint).toBeDefined();
+    const env = { ...process.env, ETCDCTL_API: '3', ETCDCTL_ENDPOINTS: endpoint };
+    expect((await run('etcdctl', ['put', 'detached', 'yes'], { env })).stdout).toBe('OK\n');
+
+    const st = await kite(['status']);
+    expect(st).toMatchObject({ code: 0 });
+    expect(st.out).toContain(`kite-store  ${endpoint}  healthy`);
+    const second = await kite(['up', '--detach', ...ports]);
+    expect(second.code).toBe(1);
+    expect(second.out).toContain('already running');
+
+    const pid = Number(/pid (\d+)/.exec(st.out)?.[1]);
+    expect(await kite(['down'])).toMatchObject({ code: 0, out: `kite stopped (pid ${pid})\n` });
+    expect(alive(pid)).toBe(false);
+    expect(await kite(['status'])).toMatchObject({ code: 1, out: 'kite is not running\n' });
+    expect(await kite(['down'])).toMatchObject({ code: 0, out: 'kite is not running\n' });
+    // the data outlives the cluster
+    const again = await kite(['up', '--detach', ...ports]);
+    expect(again.code).toBe(0);
+    const endpoint2 = /etcd v3 API at (\S+)/.exec(again.out)?.[1] as string;
+    expect((await run('etcdctl', ['get', 'detached', '--print-value-only'], { env: { ...env, ETCDCTL_ENDPOINTS: endpoint2 } })).stdout).toBe('yes\n');
+  });
+});

@@ -1,2 +1,3 @@
 export { kiteCommand } from './cli.js';
 export { up, type UpOptions } from './up.js';
+export { upDetached, down, status } from './detach.js';

@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '@kite/common';
 import { storeBinPath } from '@kite/store';
+import { banner, removeState, runningCluster, writeState, type ClusterState } from './state.js';
 
 export interface UpOptions {
   /** Everything kite keeps on disk goes under here. */
@@ -15,6 +17,12 @@ export interface UpOptions {
  * At this stage the cluster is its store; each later component becomes one more child here.
  */
 export async function up(opts: UpOptions, log: Logger): Promise<number> {
+  const already = await runningCluster(opts.dataDir);
+  if (already) {
+    process.stderr.write(`kite: a cluster is already running from ${path.resolve(opts.dataDir)} (pid ${already.pid}); \`kite down\` stops it\n`);
+    return 1;
+  }
+  await mkdir(opts.dataDir, { recursive: true });
   const storeDir = path.resolve(opts.dataDir, 'store');
   const child = spawn(
     process.execPath,
@@ -27,14 +35,14 @@ export async function up(opts: UpOptions, log: Logger): Promise<number> {
     const m = /listening on (\S+) \(metrics (\S+)\)/.exec(chunk);
     if (m && !announced) {
       announced = true;
-      process.stdout.write(
-        [
-          `kite is up (data in ${path.resolve(opts.dataDir)})`,
-          `  kite-store  etcd v3 API at ${m[1]}   health and metrics at http://${m[2]}/metrics`,
-          `  try: ETCDCTL_API=3 etcdctl --endpoints=${m[1]} endpoint status`,
-          'Press Ctrl-C to stop.',
-          '',
-        ].join('\n'),
+      const state: ClusterState = {
+        pid: process.pid,
+        startedAt: new Date().toISOString(),
+        store: { endpoint: m[1] as string, metrics: m[2] as string },
+      };
+      writeState(opts.dataDir, state).then(
+        () => process.stdout.write(`${banner(opts.dataDir, state)}\nPress Ctrl-C to stop.\n`),
+        (err: unknown) => log.error({ err }, 'cannot write the cluster state file'),
       );
     }
   });
@@ -47,6 +55,7 @@ export async function up(opts: UpOptions, log: Logger): Promise<number> {
   const code = await new Promise<number>((resolve) => child.on('exit', (c, signal) => resolve(c ?? (signal ? 128 : 1))));
   process.off('SIGINT', forward);
   process.off('SIGTERM', forward);
+  await removeState(opts.dataDir);
   if (!announced) log.error({ code }, 'kite-store exited before it was ready');
   return code;
 }
