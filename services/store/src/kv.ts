@@ -12,8 +12,3 @@ export function toKeyValue(r: KvRecord, keysOnly = false): KeyValue {
     lease: r.lease,
   };
 }
-
-/** A DELETE event's kv: etcd sends only the key and the deleting revision. */
-export function tombstoneKeyValue(r: KvRecord): KeyValue {
-  return { key: keyBytes(r.key), create_revision: 0, mod_revision: r.mod, version: 0 };
-}

@@ -135,12 +135,6 @@ export interface WatchRequest {
   progress_request?: Record<string, never>;
 }
 
-export interface Event {
-  type: number;
-  kv: KeyValue;
-  prev_kv?: KeyValue;
-}
-
 /** Sent through kite-store's own encoder (encode.ts), straight from its records. */
 export interface WatchResponse {
   header: ResponseHeader;
@@ -157,4 +151,3 @@ export const SortTarget = { KEY: 0, VERSION: 1, CREATE: 2, MOD: 3, VALUE: 4 } as
 export const CompareResult = { EQUAL: 0, GREATER: 1, LESS: 2, NOT_EQUAL: 3 } as const;
 export const CompareTarget = { VERSION: 0, CREATE: 1, MOD: 2, VALUE: 3, LEASE: 4 } as const;
 export const FilterType = { NOPUT: 0, NODELETE: 1 } as const;
-export const EventType = { PUT: 0, DELETE: 1 } as const;
