@@ -179,7 +179,7 @@ export function checkPutState(ctx: TxnContext, req: PutRequest): void {
 
 /** A txn of ranges only: etcd serves it without raft, so no request-size limit applies. */
 export function isReadOnlyTxn(req: TxnRequest): boolean {
-  return [...req.success, ...req.failure].every((op) => Boolean(op.request_range));
+  return [...req.success, ...req.failure].every((op) => Boolean(op.request_range) || (op.request_txn !== undefined && isReadOnlyTxn(op.request_txn)));
 }
 
 /** Applies a Put; returns the key's previous version, if any. */
