@@ -2,3 +2,4 @@ export { parseSelector, selector, selectorFromObject, SelectorError, type Select
 export { parseFieldSelector, FieldSelectorError, type FieldSelector, type FieldTerm } from './fields.js';
 export { Quantity, QuantityError } from './quantity.js';
 export { qualifiedNameError, labelValueError } from './validation.js';
+export * from './schema/index.js';
