@@ -3,3 +3,4 @@ export { parseFieldSelector, FieldSelectorError, type FieldSelector, type FieldT
 export { Quantity, QuantityError } from './quantity.js';
 export { qualifiedNameError, labelValueError } from './validation.js';
 export * from './schema/index.js';
+export * from './patch/index.js';

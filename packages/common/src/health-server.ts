@@ -38,9 +38,12 @@ async function runChecks(checks: Record<string, Check>): Promise<{ ok: boolean; 
   return { ok, body: lines.join('\n') + '\n' };
 }
 
-/** Serves /healthz, /readyz (Kubernetes-style verbose bodies) and /metrics. */
-export async function startHealthServer(opts: HealthServerOptions): Promise<HealthServer> {
-  const server = http.createServer((req, res) => {
+/**
+ * Answers /healthz, /livez, /readyz (Kubernetes-style verbose bodies) and /metrics; returns
+ * false for any other path so a process can mount these on its own HTTP server.
+ */
+export function healthHandler(opts: Omit<HealthServerOptions, 'listen'>): (req: http.IncomingMessage, res: http.ServerResponse) => boolean {
+  return (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const send = (code: number, body: string, type = 'text/plain; charset=utf-8'): void => {
       res.writeHead(code, { 'content-type': type });
@@ -55,17 +58,30 @@ export async function startHealthServer(opts: HealthServerOptions): Promise<Heal
     switch (url.pathname) {
       case '/healthz':
       case '/livez':
-        return serveChecks(opts.liveness ?? {});
+        serveChecks(opts.liveness ?? {});
+        return true;
       case '/readyz':
-        return serveChecks({ ...(opts.liveness ?? {}), ...(opts.readiness ?? {}) });
+        serveChecks({ ...(opts.liveness ?? {}), ...(opts.readiness ?? {}) });
+        return true;
       case '/metrics':
         opts.registry.metrics().then(
           (text) => send(200, text, opts.registry.contentType),
           (err: unknown) => send(500, String(err)),
         );
-        return;
+        return true;
       default:
-        return send(404, 'not found\n');
+        return false;
+    }
+  };
+}
+
+/** Serves /healthz, /readyz and /metrics on their own address. */
+export async function startHealthServer(opts: HealthServerOptions): Promise<HealthServer> {
+  const handle = healthHandler(opts);
+  const server = http.createServer((req, res) => {
+    if (!handle(req, res)) {
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('not found\n');
     }
   });
   await new Promise<void>((resolve, reject) => {

@@ -155,6 +155,11 @@ export class EtcdStorage {
     return this.mux.watch({ key, rangeEnd: prefixEnd(key), fromRevision, prevKv: true, progressNotify }, handler);
   }
 
+  /** Asks the store to tell every watch of this client the current revision, once caught up. */
+  requestWatchProgress(): void {
+    this.mux.requestProgress();
+  }
+
   close(): void {
     this.mux.close();
     for (const c of Object.values(this.clients)) c.close();

@@ -63,6 +63,11 @@ export class WatchMux {
     return () => this.cancel(w);
   }
 
+  /** Asks for a progress response (every watcher's onProgress) once all watchers have caught up. */
+  requestProgress(): void {
+    this.stream?.write({ progress_request: {} });
+  }
+
   close(): void {
     this.closed = true;
     clearTimeout(this.retryTimer);

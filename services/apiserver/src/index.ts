@@ -1,1 +1,2 @@
-export {};
+export { startApiServer, type ApiServer } from './apiserver.js';
+export { compileApiServerOptions, type ApiServerOptions, type CompiledApiServerOptions } from './options.js';

@@ -1,0 +1,104 @@
+import { ApiError, conflict, forbidden } from '../errors.js';
+import { rfc3339, type KObject } from '../object.js';
+import { NoChange } from './object-store.js';
+import type { Resource } from './resource.js';
+
+export interface DeleteOptions {
+  gracePeriodSeconds?: number;
+  propagationPolicy?: string;
+  preconditions?: { uid?: string; resourceVersion?: string };
+  dryRun: boolean;
+}
+
+/** The namespaces every cluster keeps. */
+export const PROTECTED_NAMESPACES = new Set(['default', 'kube-system', 'kube-public']);
+
+function checkPreconditions(r: Resource, obj: KObject, pre: DeleteOptions['preconditions']): void {
+  const name = obj.metadata.name as string;
+  if (pre?.uid !== undefined && pre.uid !== obj.metadata.uid)
+    throw conflict(r.store.name, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${obj.metadata.uid}`);
+  if (pre?.resourceVersion !== undefined && pre.resourceVersion !== obj.metadata.resourceVersion)
+    throw conflict(r.store.name, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in meta: ${obj.metadata.resourceVersion}`);
+}
+
+/**
+ * How long the object must still live: pods on a node wait for their kubelet to confirm they
+ * stopped; everything else goes at once.
+ */
+function graceFor(obj: KObject, requested: number | undefined): number {
+  if (obj.kind !== 'Pod') return 0;
+  const spec = (obj.spec ?? {}) as { nodeName?: string; terminationGracePeriodSeconds?: number };
+  const phase = (obj.status as { phase?: string } | undefined)?.phase;
+  if (!spec.nodeName || phase === 'Succeeded' || phase === 'Failed') return 0;
+  const g = requested ?? spec.terminationGracePeriodSeconds ?? 30;
+  return Math.max(0, g);
+}
+
+export interface DeleteResult {
+  object: KObject;
+  /** False while the object waits for finalizers or a graceful stop. */
+  deleted: boolean;
+}
+
+/**
+ * Kubernetes' delete: graceful for pods (deletionTimestamp and deletionGracePeriodSeconds set,
+ * the kubelet finishes it), deferred while finalizers remain, immediate otherwise.
+ */
+export async function deleteObject(r: Resource, namespace: string | undefined, name: string, opts: DeleteOptions): Promise<DeleteResult> {
+  if (r.kind.kind === 'Namespace' && PROTECTED_NAMESPACES.has(name)) throw forbidden(r.store.name, name, 'this namespace may not be deleted');
+  for (;;) {
+    const current = await r.get(namespace, name);
+    checkPreconditions(r, current, opts.preconditions);
+    const grace = graceFor(current, opts.gracePeriodSeconds);
+    const finalizers = current.metadata.finalizers ?? [];
+    const namespaceTerminates = r.kind.kind === 'Namespace';
+    if (grace === 0 && finalizers.length === 0 && !namespaceTerminates) {
+      if (opts.dryRun) return { object: current, deleted: true };
+      try {
+        return { object: await r.delete(namespace, name, current.metadata.resourceVersion), deleted: true };
+      } catch (err) {
+        // Changed between our read and the delete: decide again on the fresh object.
+        if (err instanceof ApiError && err.reason === 'Conflict' && opts.preconditions === undefined) continue;
+        throw err;
+      }
+    }
+    const mark = (cur: KObject): KObject => {
+      const m = cur.metadata;
+      const shorter = m.deletionGracePeriodSeconds === undefined || grace < m.deletionGracePeriodSeconds;
+      if (m.deletionTimestamp !== undefined && !shorter) throw new NoChange();
+      m.deletionTimestamp = rfc3339(new Date(Date.now() + grace * 1000));
+      m.deletionGracePeriodSeconds = grace;
+      if (namespaceTerminates) cur.status = { ...((cur.status as object | undefined) ?? {}), phase: 'Terminating' };
+      return cur;
+    };
+    if (opts.dryRun) {
+      try {
+        return { object: mark(structuredClone(current)), deleted: false };
+      } catch (err) {
+        if (err instanceof NoChange) return { object: current, deleted: false };
+        throw err;
+      }
+    }
+    // Marking is the system's own write: it bypasses the update strategy that protects these fields.
+    const { object: marked } = await r.store.update(namespace, name, mark);
+    const object = r.withType(marked);
+    return { object, deleted: false };
+  }
+}
+
+/**
+ * After an update: an object marked for deletion whose last finalizer is gone (and, for a pod,
+ * whose grace period was confirmed as 0) is removed now.
+ */
+export async function finishDeletionIfDone(r: Resource, obj: KObject): Promise<KObject | undefined> {
+  const m = obj.metadata;
+  if (m.deletionTimestamp === undefined || (m.finalizers ?? []).length > 0) return undefined;
+  if (r.kind.kind === 'Pod' && (m.deletionGracePeriodSeconds ?? 0) > 0) return undefined;
+  if (r.kind.kind === 'Namespace' && ((obj.spec as { finalizers?: string[] } | undefined)?.finalizers ?? []).length > 0) return undefined;
+  try {
+    return await r.delete(m.namespace, m.name as string, m.resourceVersion);
+  } catch (err) {
+    if (err instanceof ApiError && (err.code === 404 || err.code === 409)) return undefined;
+    throw err;
+  }
+}

@@ -1,0 +1,115 @@
+import type { StatusCause } from '../../errors.js';
+import type { KObject } from '../../object.js';
+import type { KindHooks } from '../strategy.js';
+import { invalidValue, required } from '../validate-meta.js';
+import { at, duplicate, immutable, records } from './util.js';
+
+export const namespaceHooks: KindHooks = {
+  defaults(ns) {
+    ns.metadata.labels = { ...(ns.metadata.labels ?? {}), 'kubernetes.io/metadata.name': ns.metadata.name as string };
+    const spec = (ns.spec ??= {}) as Record<string, unknown>;
+    if (ns.metadata.deletionTimestamp === undefined) spec.finalizers ??= ['kubernetes'];
+  },
+  initialStatus: () => ({ phase: 'Active' }),
+};
+
+const DATA_KEY = /^[-._a-zA-Z0-9]+$/;
+
+function dataKeys(obj: KObject, fields: string[]): StatusCause[] {
+  const causes: StatusCause[] = [];
+  const seen = new Set<string>();
+  for (const f of fields) {
+    for (const k of Object.keys((obj[f] ?? {}) as object)) {
+      if (!DATA_KEY.test(k) || k.length > 253) causes.push(invalidValue(f, k, "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')"));
+      if (seen.has(k)) causes.push(duplicate(f, k));
+      seen.add(k);
+    }
+  }
+  return causes;
+}
+
+const immutableData = (fields: string[]) => (obj: KObject, old: KObject): StatusCause[] =>
+  old.immutable === true && fields.some((f) => JSON.stringify(obj[f] ?? {}) !== JSON.stringify(old[f] ?? {}))
+    ? [{ reason: 'FieldValueForbidden', message: 'Forbidden: field is immutable when `immutable` is set', field: 'data' }]
+    : [];
+
+export const configMapHooks: KindHooks = {
+  validate: (cm) => dataKeys(cm, ['data', 'binaryData']),
+  validateUpdate: immutableData(['data', 'binaryData']),
+};
+
+/** stringData is write-only: it is merged into data (base64) when stored, as Kubernetes does. */
+export const secretHooks: KindHooks = {
+  defaults(secret) {
+    const stringData = secret.stringData as Record<string, string> | undefined;
+    if (stringData === undefined) return;
+    const data = (secret.data ??= {}) as Record<string, string>;
+    for (const [k, v] of Object.entries(stringData)) data[k] = Buffer.from(String(v), 'utf8').toString('base64');
+    delete secret.stringData;
+  },
+  validate: (s) => dataKeys(s, ['data']),
+  validateUpdate: (s, old) => [...immutableData(['data'])(s, old), ...(s.type !== old.type ? [immutable('type')] : [])],
+};
+
+/** Allocates ClusterIPs and NodePorts from the service ranges, avoiding those in use. */
+export interface ServiceAllocator {
+  clusterIP(): string;
+  nodePort(): number;
+}
+
+export function serviceHooks(alloc: ServiceAllocator): KindHooks {
+  return {
+    defaults(svc) {
+      const spec = (svc.spec ??= {}) as Record<string, unknown>;
+      const type = (spec.type as string | undefined) ?? 'ClusterIP';
+      if (type !== 'ExternalName') {
+        if (spec.clusterIP === undefined || spec.clusterIP === '') spec.clusterIP = alloc.clusterIP();
+        spec.clusterIPs ??= spec.clusterIP === 'None' ? ['None'] : [spec.clusterIP];
+        spec.ipFamilies ??= ['IPv4'];
+        spec.ipFamilyPolicy ??= 'SingleStack';
+        spec.internalTrafficPolicy ??= 'Cluster';
+      }
+      const ports = records(spec.ports);
+      for (const p of ports) {
+        p.protocol ??= 'TCP';
+        p.targetPort ??= p.port;
+        if ((type === 'NodePort' || type === 'LoadBalancer') && p.nodePort === undefined) p.nodePort = alloc.nodePort();
+      }
+      if (type === 'NodePort' || type === 'LoadBalancer') spec.externalTrafficPolicy ??= 'Cluster';
+    },
+    carryOver(svc, old) {
+      const spec = (svc.spec ??= {}) as Record<string, unknown>;
+      if (spec.clusterIP === undefined || spec.clusterIP === '') {
+        spec.clusterIP = at(old, 'spec', 'clusterIP');
+        spec.clusterIPs ??= at(old, 'spec', 'clusterIPs');
+      }
+      const oldPorts = records(at(old, 'spec', 'ports'));
+      for (const p of records(spec.ports)) {
+        if (p.nodePort !== undefined) continue;
+        const same = oldPorts.find((o) => o.port === p.port && (o.protocol ?? 'TCP') === (p.protocol ?? 'TCP'));
+        if (same?.nodePort !== undefined) p.nodePort = same.nodePort;
+      }
+    },
+    initialStatus: () => ({ loadBalancer: {} }),
+    validate(svc) {
+      const causes: StatusCause[] = [];
+      const ports = records(at(svc, 'spec', 'ports'));
+      const type = at(svc, 'spec', 'type') ?? 'ClusterIP';
+      if (ports.length === 0 && type !== 'ExternalName' && at(svc, 'spec', 'clusterIP') !== 'None') causes.push(required('spec.ports'));
+      const names = new Set<string>();
+      ports.forEach((p, i) => {
+        if (typeof p.port !== 'number' || p.port < 1 || p.port > 65535) causes.push(invalidValue(`spec.ports[${i}].port`, p.port, 'must be between 1 and 65535, inclusive'));
+        if (ports.length > 1 && (typeof p.name !== 'string' || p.name === '')) causes.push(required(`spec.ports[${i}].name`));
+        if (typeof p.name === 'string' && p.name !== '') {
+          if (names.has(p.name)) causes.push(duplicate(`spec.ports[${i}].name`, p.name));
+          names.add(p.name);
+        }
+      });
+      return causes;
+    },
+    validateUpdate: (svc, old) => {
+      const ip = at(svc, 'spec', 'clusterIP');
+      return ip !== undefined && ip !== at(old, 'spec', 'clusterIP') ? [immutable('spec.clusterIP')] : [];
+    },
+  };
+}

@@ -1,0 +1,94 @@
+import { KindIndex, type KindDef, type SchemaRegistry } from '@kite/api';
+import type { Logger } from '@kite/common';
+import type { EtcdStorage } from '@kite/storage';
+import { ApiError } from '../errors.js';
+import { configMapHooks, namespaceHooks, secretHooks, serviceHooks } from './hooks/core.js';
+import { podHooks } from './hooks/pod.js';
+import { ServiceIPs } from './hooks/service-ips.js';
+import { daemonSetHooks, deploymentHooks, jobHooks, replicaSetHooks, statefulSetHooks } from './hooks/workloads.js';
+import { NamespaceFinalizer, NamespaceLifecycle, SYSTEM_NAMESPACES } from './namespaces.js';
+import { Resource } from './resource.js';
+import { schemaCheck } from './schema-check.js';
+import { Strategy, type KindHooks } from './strategy.js';
+
+export interface RegistryOptions {
+  watchCacheCapacity: number;
+  catchUpTimeoutMs: number;
+  defaultTolerationSeconds: number;
+  serviceCIDR: string;
+}
+
+/** Every resource kite serves, behind one create/update/delete path. */
+export class Registry {
+  readonly kinds: KindIndex;
+  private readonly byKind = new Map<KindDef, Resource>();
+  private readonly finalizer: NamespaceFinalizer;
+
+  constructor(
+    readonly storage: EtcdStorage,
+    readonly schema: SchemaRegistry,
+    private readonly log: Logger,
+    opts: RegistryOptions,
+  ) {
+    this.kinds = new KindIndex();
+    const lifecycle = new NamespaceLifecycle(() => this.forKind('v1', 'Namespace'));
+    const check = schemaCheck(schema);
+    const ips = new ServiceIPs(opts.serviceCIDR, () => this.forKind('v1', 'Service').cache.snapshot().items);
+    const hooks: Record<string, KindHooks> = {
+      Namespace: namespaceHooks,
+      Pod: podHooks({ defaultTolerationSeconds: opts.defaultTolerationSeconds }),
+      ConfigMap: configMapHooks,
+      Secret: secretHooks,
+      Service: serviceHooks(ips),
+      Deployment: deploymentHooks,
+      ReplicaSet: replicaSetHooks,
+      DaemonSet: daemonSetHooks,
+      StatefulSet: statefulSetHooks,
+      Job: jobHooks,
+    };
+    for (const k of this.kinds.kinds) {
+      const r = new Resource(k, new Strategy(k, hooks[k.kind]), storage, check, lifecycle, log, {
+        capacity: opts.watchCacheCapacity,
+        catchUpTimeoutMs: opts.catchUpTimeoutMs,
+      });
+      this.byKind.set(k, r);
+    }
+    this.finalizer = new NamespaceFinalizer(this.forKind('v1', 'Namespace'), () => [...this.byKind.values()].filter((r) => r.kind.namespaced), log);
+  }
+
+  resource(group: string, version: string, resource: string): Resource | undefined {
+    const k = this.kinds.resource(group, version, resource);
+    return k === undefined ? undefined : this.byKind.get(k);
+  }
+
+  forKind(apiVersion: string, kind: string): Resource {
+    const k = this.kinds.kind(apiVersion, kind);
+    const r = k === undefined ? undefined : this.byKind.get(k);
+    if (r === undefined) throw new Error(`no resource for ${apiVersion} ${kind}`);
+    return r;
+  }
+
+  all(): Resource[] {
+    return [...this.byKind.values()];
+  }
+
+  /** Waits for every watch cache, creates the system namespaces, starts background work. */
+  async start(): Promise<void> {
+    await Promise.all(this.all().map((r) => r.cache.ready));
+    const ns = this.forKind('v1', 'Namespace');
+    for (const name of SYSTEM_NAMESPACES) {
+      try {
+        await ns.create(undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, { dryRun: false, fieldValidation: 'Strict' });
+        this.log.info({ namespace: name }, 'created system namespace');
+      } catch (err) {
+        if (!(err instanceof ApiError && err.reason === 'AlreadyExists')) throw err;
+      }
+    }
+    this.finalizer.start();
+  }
+
+  stop(): void {
+    this.finalizer.stop();
+    for (const r of this.all()) r.cache.stop();
+  }
+}

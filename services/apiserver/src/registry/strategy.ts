@@ -1,0 +1,109 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { KindDef } from '@kite/api';
+import type { StatusCause } from '../errors.js';
+import { isObject, jsonEqual, rfc3339, type KObject } from '../object.js';
+import { validateMetadata } from './validate-meta.js';
+
+/**
+ * What differs between kinds when objects are created and updated: the rest of the registry
+ * is the same for all. Hooks mutate the object they are given.
+ */
+export interface KindHooks {
+  /** Defaults that depend on other fields (the schema applies constant ones). */
+  defaults?(obj: KObject): void;
+  /** The status an object starts with. */
+  initialStatus?(obj: KObject): unknown;
+  /** Semantic validation beyond the schema; field paths as Kubernetes reports them. */
+  validate?(obj: KObject): StatusCause[];
+  validateUpdate?(obj: KObject, old: KObject): StatusCause[];
+  /** Keeps server-assigned values (a service's clusterIP) that an update left out. */
+  carryOver?(obj: KObject, old: KObject): void;
+}
+
+const NAME_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
+
+/** Kubernetes' generateName suffix: five characters that cannot spell words. */
+export function nameSuffix(): string {
+  const bytes = randomBytes(5);
+  return [...bytes].map((b) => NAME_CHARS[b % NAME_CHARS.length]).join('');
+}
+
+/** Everything outside metadata and status: a change there is a new generation. */
+function specOf(obj: KObject): Record<string, unknown> {
+  const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = obj;
+  return rest;
+}
+
+export class Strategy {
+  readonly hasStatus: boolean;
+
+  constructor(
+    readonly kind: KindDef,
+    readonly hooks: KindHooks = {},
+  ) {
+    this.hasStatus = kind.subresources.includes('status');
+  }
+
+  /** Server-set metadata and the initial status of a new object. */
+  prepareForCreate(obj: KObject, now: Date): void {
+    const m = obj.metadata;
+    if ((m.name === undefined || m.name === '') && m.generateName) m.name = `${m.generateName}${nameSuffix()}`;
+    m.uid = randomUUID();
+    m.creationTimestamp = rfc3339(now);
+    m.generation = 1;
+    delete m.resourceVersion;
+    delete m.deletionTimestamp;
+    delete m.deletionGracePeriodSeconds;
+    delete m.selfLink;
+    // Kinds that start from a known status ignore the one sent; others (nodes) keep it.
+    if (this.hooks.initialStatus !== undefined) {
+      const status = this.hooks.initialStatus(obj);
+      if (status === undefined) delete obj.status;
+      else obj.status = status;
+    }
+    this.hooks.defaults?.(obj);
+  }
+
+  /**
+   * Carries over what a client may not change through this door: the main resource keeps the
+   * stored status, the status subresource keeps everything but status. Bumps generation when
+   * the spec changed.
+   */
+  prepareForUpdate(obj: KObject, old: KObject, subresource: 'status' | undefined): KObject {
+    let next: KObject;
+    if (subresource === 'status') {
+      next = { ...structuredClone(old), status: obj.status };
+      next.metadata.resourceVersion = obj.metadata.resourceVersion;
+    } else {
+      next = obj;
+      if (this.hasStatus) {
+        if (old.status === undefined) delete next.status;
+        else next.status = structuredClone(old.status);
+      }
+    }
+    const m = next.metadata;
+    const o = old.metadata;
+    m.uid = o.uid;
+    m.creationTimestamp = o.creationTimestamp;
+    m.name = o.name;
+    if (o.namespace !== undefined) m.namespace = o.namespace;
+    if (o.deletionTimestamp !== undefined) m.deletionTimestamp = o.deletionTimestamp;
+    else delete m.deletionTimestamp;
+    if (o.deletionGracePeriodSeconds !== undefined) m.deletionGracePeriodSeconds = o.deletionGracePeriodSeconds;
+    else delete m.deletionGracePeriodSeconds;
+    this.hooks.carryOver?.(next, old);
+    m.generation = (o.generation ?? 1) + (jsonEqual(specOf(next), specOf(old)) ? 0 : 1);
+    this.hooks.defaults?.(next);
+    return next;
+  }
+
+  validate(obj: KObject): StatusCause[] {
+    return [...validateMetadata(this.kind, obj.metadata), ...(this.hooks.validate?.(obj) ?? [])];
+  }
+
+  validateUpdate(obj: KObject, old: KObject): StatusCause[] {
+    const causes = this.validate(obj);
+    if (isObject(old) && this.hooks.validateUpdate) causes.push(...this.hooks.validateUpdate(obj, old));
+    return causes;
+  }
+}
