@@ -146,3 +146,23 @@ export async function startEtcd(dataDir: string, extraArgs: string[] = []): Prom
   });
   return { ...p, endpoint };
 }
+
+export const apiServerBin = path.join(repoRoot, 'services/apiserver/dist/bin.js');
+
+export interface ApiServerProc extends Proc {
+  /** REST address, host:port. */
+  address: string;
+  url: string;
+}
+
+/** Starts kite-apiserver on a free port against `etcdServers` and waits until it is ready. */
+export async function startApiServer(etcdServers: string[], extraArgs: string[] = []): Promise<ApiServerProc> {
+  const p = startProcess(
+    process.execPath,
+    [apiServerBin, '--etcd-servers', etcdServers.map((e) => (e.startsWith('http') ? e : `http://${e}`)).join(','), '--listen', '127.0.0.1:0', '--grpc-listen', '127.0.0.1:0', ...extraArgs],
+    { KITE_LOG_LEVEL: 'warn' },
+  );
+  const m = await untilReady(p, 'kite-apiserver', () => /kite-apiserver listening on (\S+)/.exec(p.output()) ?? undefined);
+  const address = m[1] as string;
+  return { ...p, address, url: `http://${address}` };
+}

@@ -1,6 +1,5 @@
 import type { SchemaRegistry, TypeRef } from '../schema/dsl.js';
-import { brief, deepClone, isJsonObject, jsonKind, setMember, type JsonObject, type JsonValue } from './json.js';
-import { orderMerged } from './list-order.js';
+import { deepClone, isJsonObject, jsonKind, setMember, type JsonObject, type JsonValue } from './json.js';
 import { PatchError } from './patch-error.js';
 import { itemType, memberSchema, mergesList, type MemberSchema } from './schema-lookup.js';
 
@@ -50,9 +49,10 @@ class Applier {
     return applied.map((el) => (isJsonObject(el) ? this.object({}, el, items, path) : deepClone(el)));
   }
 
+  /** Live elements keep their place; elements new to the list follow in applied order (as structured-merge-diff does). */
   private keyedList(keys: readonly string[], items: TypeRef | undefined, live: JsonValue[], applied: JsonValue[], path: string): JsonValue[] {
     const merged = [...live];
-    const touched: JsonValue[] = [];
+    const matched = new Set<JsonValue>();
     const seen = new Set<string>();
     applied.forEach((el, i) => {
       if (!isJsonObject(el)) throw new PatchError(`${path}: element ${i}: expected an object in a list keyed by ${keys.join(', ')}, got ${jsonKind(el)}`);
@@ -60,18 +60,21 @@ class Applier {
       if (given.length === 0) {
         throw new PatchError(`${path}: element ${i}: associative list with keys has an element that omits key field "${keys[0]}"`);
       }
-      const identity = JSON.stringify(keys.map((k) => (Object.hasOwn(el, k) ? el[k] : null)));
-      if (seen.has(identity)) throw new PatchError(`${path}: duplicate entries for key ${brief(Object.fromEntries(given.map((k) => [k, el[k]])))}`);
+      const identity = `[${given.map((k) => `${k}=${JSON.stringify(el[k])}`).join(',')}]`;
+      if (seen.has(identity)) throw new PatchError(`${path}: duplicate entries for key ${identity}`);
       seen.add(identity);
 
       // A key the configuration leaves out (ports' protocol) matches whatever the live element has.
-      const at = merged.findIndex((x) => isJsonObject(x) && !touched.includes(x) && given.every((k) => x[k] === el[k]));
-      const result = at >= 0 ? this.object(merged[at] as JsonObject, el, items, path) : this.object({}, el, items, path);
-      if (at < 0) merged.push(result);
-      touched.push(result);
+      const at = merged.findIndex((x) => isJsonObject(x) && !matched.has(x) && given.every((k) => x[k] === el[k]));
+      if (at >= 0) {
+        matched.add(this.object(merged[at] as JsonObject, el, items, path));
+      } else {
+        const added = this.object({}, el, items, path);
+        matched.add(added);
+        merged.push(added);
+      }
     });
-    // Elements are identified by reference here: each merged element is the live object it updated.
-    return orderMerged(merged, touched, live, (v) => v);
+    return merged;
   }
 }
 

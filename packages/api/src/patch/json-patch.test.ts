@@ -20,6 +20,7 @@ describe('applyJsonPatch applies', () => {
     ['add a label', [{ op: 'add', path: '/metadata/labels/tier', value: 'fe' }], (d) => d.metadata.labels.tier, 'fe'],
     ['replace a label whose key has a slash (~1)', [{ op: 'replace', path: '/metadata/labels/a~1b', value: 'x' }], (d) => d.metadata.labels['a/b'], 'x'],
     ['remove a label whose key has a slash', [{ op: 'remove', path: '/metadata/labels/a~1b' }], (d) => 'a/b' in d.metadata.labels, false],
+    ['decode ~01 as ~1, not /', [{ op: 'add', path: '/metadata/labels/x~01y', value: 'z' }], (d) => d.metadata.labels['x~1y'], 'z'],
     ['address a key with a tilde (~0)', [{ op: 'replace', path: '/metadata/labels/m~0n', value: 'y' }], (d) => d.metadata.labels['m~n'], 'y'],
     ['append with -', [{ op: 'add', path: '/spec/containers/-', value: { name: 'c3' } }], (d) => d.spec.containers.map((c: any) => c.name), ['app', 'sidecar', 'c3']],
     ['insert at an index', [{ op: 'add', path: '/spec/containers/0', value: { name: 'init' } }], (d) => d.spec.containers.map((c: any) => c.name), ['init', 'app', 'sidecar']],

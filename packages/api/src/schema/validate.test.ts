@@ -153,7 +153,8 @@ describe('validateStructure: required and enum', () => {
     ['absent required string', pod({ containers: [{ image: 'x' }] }), ['spec.containers[0].name: Required value']],
     ['empty required string', pod({ containers: [{ name: '' }] }), ['spec.containers[0].name: Required value']],
     ['null required string', pod({ containers: [{ name: null }] }), ['spec.containers[0].name: Required value']],
-    ['zero required int', pod({ containers: [{ name: 'c', ports: [{ containerPort: 0 }] }] }), ['spec.containers[0].ports[0].containerPort: Required value']],
+    ['absent required int', pod({ containers: [{ name: 'c', ports: [{ name: 'http' }] }] }), ['spec.containers[0].ports[0].containerPort: Required value']],
+    ['zero required int is present (ranges are the kind validation\'s)', pod({ containers: [{ name: 'c', ports: [{ containerPort: 0 }] }] }), []],
     [
       'enum outside its values',
       pod({ containers: [{ name: 'c', imagePullPolicy: 'Sometimes' }], restartPolicy: 'Maybe' }),

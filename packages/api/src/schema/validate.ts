@@ -110,16 +110,16 @@ function base64ErrorAt(s: string): number {
   return -1;
 }
 
-/** Missing for `required`: absent, null, or the zero value Go cannot tell apart from absent. */
+/**
+ * Missing for `required`: absent or null, and — because Go cannot tell them from absent and
+ * Kubernetes' validation reports them as `Required value` — an empty string, list or map.
+ * Numbers and booleans count as present whatever their value: 0 is often valid or range-checked.
+ */
 function isMissing(v: unknown, t: TypeRef): boolean {
   if (v === undefined || v === null) return true;
   if (t.t === 'list') return Array.isArray(v) && v.length === 0;
   if (t.t === 'map') return isObject(v) && Object.keys(v).length === 0;
-  if (t.t === 'scalar') {
-    if (t.scalar === 'string' || t.scalar === 'bytes') return v === '';
-    if (t.scalar === 'int32' || t.scalar === 'int64' || t.scalar === 'double') return v === 0;
-  }
-  return false;
+  return t.t === 'scalar' && (t.scalar === 'string' || t.scalar === 'bytes') && v === '';
 }
 
 class Walker {
