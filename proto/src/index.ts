@@ -38,3 +38,32 @@ export function loadEtcdServices(): EtcdServices {
   cached = pkg.etcdserverpb;
   return cached;
 }
+
+/** Directory holding the kite.v1 service definitions. */
+export const kiteProtoDir = fileURLToPath(new URL('../kite/', import.meta.url));
+
+export const kiteLoaderOptions: protoLoader.Options = {
+  keepCase: true,
+  longs: Number,
+  enums: String,
+  bytes: Buffer,
+  defaults: true,
+  oneofs: true,
+  includeDirs: [kiteProtoDir],
+};
+
+export interface KiteServices {
+  ObjectService: grpc.ServiceClientConstructor;
+  NodeService: grpc.ServiceClientConstructor;
+}
+
+let kiteCached: KiteServices | undefined;
+
+/** Loads the kite.v1 services once per process. */
+export function loadKiteServices(): KiteServices {
+  if (kiteCached) return kiteCached;
+  const def = protoLoader.loadSync(['v1/objects.proto', 'v1/nodes.proto'], kiteLoaderOptions);
+  const pkg = grpc.loadPackageDefinition(def) as unknown as { kite: { v1: KiteServices } };
+  kiteCached = pkg.kite.v1;
+  return kiteCached;
+}

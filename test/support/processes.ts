@@ -153,6 +153,8 @@ export interface ApiServerProc extends Proc {
   /** REST address, host:port. */
   address: string;
   url: string;
+  /** kite.v1 gRPC address, host:port. */
+  grpcAddress: string;
 }
 
 /** Starts kite-apiserver on a free port against `etcdServers` and waits until it is ready. */
@@ -162,7 +164,64 @@ export async function startApiServer(etcdServers: string[], extraArgs: string[] 
     [apiServerBin, '--etcd-servers', etcdServers.map((e) => (e.startsWith('http') ? e : `http://${e}`)).join(','), '--listen', '127.0.0.1:0', '--grpc-listen', '127.0.0.1:0', ...extraArgs],
     { KITE_LOG_LEVEL: 'warn' },
   );
-  const m = await untilReady(p, 'kite-apiserver', () => /kite-apiserver listening on (\S+)/.exec(p.output()) ?? undefined);
+  const m = await untilReady(p, 'kite-apiserver', () => /kite-apiserver listening on (\S+) \(grpc (\S+)\)/.exec(p.output()) ?? undefined);
   const address = m[1] as string;
-  return { ...p, address, url: `http://${address}` };
+  return { ...p, address, url: `http://${address}`, grpcAddress: m[2] as string };
+}
+
+export interface EtcdClusterProc {
+  members: EtcdProc[];
+  /** Client endpoints of every member, host:port. */
+  endpoints: string[];
+  stop(signal?: NodeJS.Signals, graceMs?: number): Promise<void>;
+}
+
+/**
+ * Starts a `size`-member etcd cluster on loopback, each member's data under `dir/<name>`, and
+ * waits until every member reports healthy (which needs an elected leader).
+ */
+export async function startEtcdCluster(dir: string, size = 3): Promise<EtcdClusterProc> {
+  const specs: { name: string; client: number; peer: number }[] = [];
+  for (let i = 0; i < size; i++) specs.push({ name: `m${i}`, client: await freePort(), peer: await freePort() });
+  const initialCluster = specs.map((s) => `${s.name}=http://127.0.0.1:${s.peer}`).join(',');
+  const members: EtcdProc[] = specs.map((s) => {
+    const endpoint = `127.0.0.1:${s.client}`;
+    const p = startProcess(etcdBinary, [
+      '--data-dir', path.join(dir, s.name),
+      '--name', s.name,
+      '--listen-client-urls', `http://${endpoint}`,
+      '--advertise-client-urls', `http://${endpoint}`,
+      '--listen-peer-urls', `http://127.0.0.1:${s.peer}`,
+      '--initial-advertise-peer-urls', `http://127.0.0.1:${s.peer}`,
+      '--initial-cluster', initialCluster,
+      '--initial-cluster-state', 'new',
+      '--initial-cluster-token', path.basename(dir),
+      '--log-level', 'warn',
+    ]);
+    return { ...p, endpoint };
+  });
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM', graceMs = 5000): Promise<void> => {
+    await Promise.all(members.map((m) => m.stop(signal, graceMs)));
+  };
+  try {
+    // Members cannot elect a leader until a quorum is up, so every member is started before any is asked.
+    await Promise.all(
+      members.map((m, i) =>
+        Promise.race([
+          waitFor(`etcd member ${specs[i]?.name} to be healthy`, async () => {
+            const res = await fetch(`http://${m.endpoint}/health`);
+            const body = (await res.json()) as { health?: string };
+            return res.ok && body.health === 'true' ? true : undefined;
+          }, 30_000),
+          m.exited.then((code) => {
+            throw new Error(`etcd member ${specs[i]?.name} exited with ${code}: ${m.output()}`);
+          }),
+        ]),
+      ),
+    );
+  } catch (err) {
+    await stop('SIGKILL');
+    throw err;
+  }
+  return { members, endpoints: members.map((m) => m.endpoint), stop };
 }

@@ -1,7 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import { kubernetesSchema } from '@kite/api';
-import { createMetricsRegistry, formatHostPort, healthHandler, StartupError, type Logger } from '@kite/common';
+import { bindGrpcServer, createGrpcServer, createMetricsRegistry, formatHostPort, healthHandler, shutdownGrpcServer, StartupError, type Logger } from '@kite/common';
+import { loadKiteServices } from '@kite/proto';
 import { EtcdStorage } from '@kite/storage';
+import { nodeService } from './grpc/node-service.js';
+import { objectService } from './grpc/object-service.js';
 import { createApiHttpServer } from './http/server.js';
 import type { CompiledApiServerOptions } from './options.js';
 import { Registry } from './registry/registry.js';
@@ -9,6 +12,8 @@ import { Registry } from './registry/registry.js';
 export interface ApiServer {
   /** REST address, host:port. */
   address: string;
+  /** kite.v1 gRPC address, host:port. */
+  grpcAddress: string;
   registry: Registry;
   close(): Promise<void>;
 }
@@ -49,12 +54,27 @@ export async function startApiServer(opts: CompiledApiServerOptions, log: Logger
     storage.close();
     throw err;
   }
-  log.info({ address, etcd: opts.etcdServers }, 'kite-apiserver serving');
+  const grpcServer = createGrpcServer();
+  const services = loadKiteServices();
+  grpcServer.addService(services.ObjectService.service, objectService(registry, log));
+  grpcServer.addService(services.NodeService.service, nodeService(registry, log));
+  let grpcAddress: string;
+  try {
+    grpcAddress = formatHostPort(await bindGrpcServer(grpcServer, opts.grpcListen));
+  } catch (err) {
+    registry.stop();
+    server.close();
+    storage.close();
+    throw err;
+  }
+  log.info({ address, grpcAddress, etcd: opts.etcdServers }, 'kite-apiserver serving');
   return {
     address,
+    grpcAddress,
     registry,
     async close() {
       registry.stop();
+      await shutdownGrpcServer(grpcServer, 2000);
       await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());

@@ -23,7 +23,7 @@ export function apiServerCommand(): Command {
       routeGrpcLogs(log);
       const server = await startApiServer(opts, log);
       // Say where it listens on stdout too, for scripts that start it with port 0.
-      process.stdout.write(`kite-apiserver listening on ${server.address}\n`);
+      process.stdout.write(`kite-apiserver listening on ${server.address} (grpc ${server.grpcAddress})\n`);
       await handleShutdownSignals(log, [() => server.close()]);
     });
 }

@@ -70,7 +70,7 @@ class Merger {
       return this.object({}, rest, type);
     }
     if (Object.hasOwn(patch, RETAIN_KEYS)) retainKeys(orig, patch);
-    const ordered = new Set<string>();
+    const ordered = this.setElementOrder(orig, patch, type);
 
     for (const [key, value] of Object.entries(patch)) {
       if (key === RETAIN_KEYS || key.startsWith(SET_ORDER) || ordered.has(key)) continue;

@@ -2,15 +2,16 @@ import type http from 'node:http';
 import { apiVersionOf } from '@kite/api';
 import { ApiError, badRequest, methodNotAllowed, notImplemented } from '../errors.js';
 import type { KObject } from '../object.js';
-import { deleteObject, finishDeletionIfDone } from '../registry/deletion.js';
+import { deleteObject } from '../registry/deletion.js';
 import type { Registry } from '../registry/registry.js';
 import type { Resource, WriteOptions } from '../registry/resource.js';
 import { objectFilter } from '../registry/selectable-fields.js';
 import { mediaType, parseStructured, PROTOBUF, readBody } from './body.js';
-import { applyPatch, PATCH_TYPES } from './patch.js';
+import { applyPatch, PATCH_TYPES } from '../registry/patch.js';
+import { createObject, patchObject, replaceObject } from '../registry/operations.js';
 import type { RequestInfo } from './request-info.js';
 import { sendJson, warningHeaders } from './respond.js';
-import { handleBinding, handleEviction, scaleOf, applyScale } from './subresources.js';
+import { handleBinding, handleEviction, scaleOf, applyScale } from '../registry/subresources.js';
 import { toTable, wantsTable, type IncludeObject } from './table.js';
 import { serveWatch } from './watch.js';
 
@@ -78,18 +79,12 @@ export async function serveResource(ctx: RestContext, req: http.IncomingMessage,
       return serveCollection(req, res, r, ns, q);
     case 'POST': {
       if (info.name !== undefined) throw methodNotAllowed();
-      const opts = writeOptions(q);
-      const { obj, warnings } = r.decode(await readObject(ctx, req), opts);
-      const created = await r.create(ns, obj, opts);
-      return sendObject(req, res, 201, r.withType(created), q, warnings);
+      const w = await createObject(r, ns, await readObject(ctx, req), writeOptions(q));
+      return sendObject(req, res, w.code, w.object, q, w.warnings);
     }
     case 'PUT': {
-      const name = needName(info);
-      const opts = writeOptions(q);
-      const { obj, warnings } = r.decode(await readObject(ctx, req), opts);
-      const updated = await r.update(ns, name, sub === 'status' ? 'status' : undefined, () => obj, opts);
-      const done = opts.dryRun ? undefined : await finishDeletionIfDone(r, updated);
-      return sendObject(req, res, 200, r.withType(done ?? updated), q, warnings);
+      const w = await replaceObject(r, ns, needName(info), sub === 'status' ? 'status' : undefined, await readObject(ctx, req), writeOptions(q));
+      return sendObject(req, res, w.code, w.object, q, w.warnings);
     }
     case 'PATCH':
       return servePatch(ctx, req, res, r, ns, needName(info), sub === 'status' ? 'status' : undefined, q);
@@ -147,34 +142,8 @@ async function servePatch(
   const type = mediaType(req.headers['content-type']);
   if (!PATCH_TYPES.includes(type)) throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.join(', ')}`);
   const patch = parseStructured(await readBody(req), type, PATCH_TYPES);
-  const opts = writeOptions(q);
-  const warnings: string[] = [];
-  const apply = type === 'application/apply-patch+yaml';
-  if (apply && (opts.fieldManager === undefined || opts.fieldManager === '')) throw badRequest('PATCH, application/apply-patch+yaml requires fieldManager to be set');
-  try {
-    const updated = await r.update(
-      ns,
-      name,
-      sub,
-      (current) => {
-        const patched = applyPatch(ctx.registry.schema, r.kind, type, current, patch);
-        const { obj, warnings: w } = r.decode(patched, opts);
-        warnings.push(...w);
-        return obj;
-      },
-      opts,
-    );
-    const done = opts.dryRun ? undefined : await finishDeletionIfDone(r, updated);
-    return sendObject(req, res, 200, r.withType(done ?? updated), q, warnings);
-  } catch (err) {
-    // Server-side apply creates what does not exist yet.
-    if (!(apply && err instanceof ApiError && err.code === 404 && sub === undefined)) throw err;
-    const { obj, warnings: w } = r.decode(applyPatch(ctx.registry.schema, r.kind, type, undefined, patch), opts);
-    if (obj.metadata.name !== undefined && obj.metadata.name !== name) throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
-    obj.metadata.name = name;
-    const created = await r.create(ns, obj, opts);
-    return sendObject(req, res, 201, r.withType(created), q, w);
-  }
+  const w = await patchObject(ctx.registry.schema, r, ns, name, sub, type, patch, writeOptions(q));
+  return sendObject(req, res, w.code, w.object, q, w.warnings);
 }
 
 async function deleteOptions(ctx: RestContext, req: http.IncomingMessage, q: URLSearchParams): Promise<Parameters<typeof deleteObject>[3]> {

@@ -36,6 +36,23 @@ function encodePlain(r: Resource, ev: CacheEvent, type: EventType): string {
   return line;
 }
 
+/**
+ * What a watcher with a selector sees of some changes: an object that starts matching appears
+ * (ADDED), one that stops matching disappears (DELETED), as Kubernetes filters watches.
+ */
+export function scopeEvents(events: CacheEvent[], inScope: (o: KObject | undefined) => boolean): Array<{ ev: CacheEvent; type: EventType }> {
+  const out: Array<{ ev: CacheEvent; type: EventType }> = [];
+  for (const ev of events) {
+    const now = inScope(ev.object);
+    const before = ev.type !== 'ADDED' && inScope(ev.prev);
+    if (ev.type === 'ADDED' && now) out.push({ ev, type: 'ADDED' });
+    else if (ev.type === 'MODIFIED' && now) out.push({ ev, type: before ? 'MODIFIED' : 'ADDED' });
+    else if (ev.type === 'MODIFIED' && before) out.push({ ev, type: 'DELETED' });
+    else if (ev.type === 'DELETED' && before) out.push({ ev, type: 'DELETED' });
+  }
+  return out;
+}
+
 /** Streams watch events as newline-delimited JSON, filtered the way Kubernetes filters them. */
 export async function serveWatch(_req: http.IncomingMessage, res: http.ServerResponse, r: Resource, p: WatchParams): Promise<void> {
   const inScope = (o: KObject | undefined): boolean => o !== undefined && (p.namespace === undefined || o.metadata.namespace === p.namespace) && p.filter(o);
@@ -52,16 +69,11 @@ export async function serveWatch(_req: http.IncomingMessage, res: http.ServerRes
     send(events: CacheEvent[]): boolean {
       if (ended) return true;
       let out = '';
-      for (const ev of events) {
-        const now = inScope(ev.object);
-        const before = ev.type !== 'ADDED' && inScope(ev.prev);
-        // An object that starts or stops matching the selector appears or disappears.
-        if (ev.type === 'ADDED' && now) out += line(ev, 'ADDED', ev.object);
-        else if (ev.type === 'MODIFIED' && now) out += line(ev, before ? 'MODIFIED' : 'ADDED', ev.object);
-        else if (ev.type === 'MODIFIED' && before) out += line(ev, 'DELETED', ev.object);
-        else if (ev.type === 'DELETED' && inScope(ev.prev)) out += line(ev, 'DELETED', ev.object);
+      for (const { ev, type } of scopeEvents(events, inScope)) {
+        out += line(ev, type, ev.object);
         lastRv = String(ev.revision);
       }
+      if (events.length > 0) lastRv = String((events[events.length - 1] as CacheEvent).revision);
       if (out !== '') res.write(out);
       return res.writableLength < MAX_PENDING_BYTES;
     },

@@ -96,6 +96,7 @@ export function podHooks(opts: PodHookOptions): KindHooks {
       spec.serviceAccountName ??= spec.serviceAccount ?? 'default';
       spec.serviceAccount ??= spec.serviceAccountName;
       spec.priority ??= 0;
+      spec.enableServiceLinks ??= true;
       const tolerations = records(spec.tolerations);
       for (const key of TOLERATED) {
         const has = tolerations.some((t) => (t.key === key || (t.key === undefined && t.operator === 'Exists')) && (t.effect === undefined || t.effect === 'NoExecute'));

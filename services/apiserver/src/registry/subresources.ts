@@ -1,9 +1,9 @@
 import { selectorFromObject } from '@kite/api';
 import { ApiError, badRequest, conflict } from '../errors.js';
 import { isObject, type KObject } from '../object.js';
-import { deleteObject } from '../registry/deletion.js';
-import type { Resource, WriteOptions } from '../registry/resource.js';
-import { NoChange } from '../registry/object-store.js';
+import { deleteObject } from './deletion.js';
+import type { Resource, WriteOptions } from './resource.js';
+import { NoChange } from './object-store.js';
 
 const success = (code: number): object => ({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code });
 
