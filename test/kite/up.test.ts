@@ -17,25 +17,32 @@ const alive = (pid: number): boolean => {
   }
 };
 
+const PORTS = ['--store-listen', '127.0.0.1:0', '--store-metrics-listen', '127.0.0.1:0', '--apiserver-listen', '127.0.0.1:0', '--apiserver-grpc-listen', '127.0.0.1:0'];
+
 describe('kite up', () => {
   const cleanups = cleanupAfterEach();
 
-  it('starts a store that etcdctl can use, keeps its data under the data dir, and stops it on SIGTERM', async () => {
+  it('starts a store and an apiserver that kubectl and etcdctl can use, keeps data under the data dir, and stops both on SIGTERM', async () => {
     const { dir, remove } = await tempDir('up');
     cleanups.push(remove);
-    const kite: Proc = startProcess(process.execPath, [kiteBin, 'up', '--data-dir', dir, '--store-listen', '127.0.0.1:0', '--store-metrics-listen', '127.0.0.1:0']);
+    const kite: Proc = startProcess(process.execPath, [kiteBin, 'up', '--data-dir', dir, ...PORTS]);
     cleanups.push(() => kite.stop('SIGKILL'));
     const endpoint = await waitFor('kite up to announce the store', () => /etcd v3 API at (\S+)/.exec(kite.output())?.[1]);
     const env = { ...process.env, ETCDCTL_API: '3', ETCDCTL_ENDPOINTS: endpoint };
     expect((await run('etcdctl', ['put', 'hello', 'kite'], { env })).stdout).toBe('OK\n');
     expect((await run('etcdctl', ['get', 'hello', '--print-value-only'], { env })).stdout).toBe('kite\n');
     expect(existsSync(path.join(dir, 'store', 'CURRENT'))).toBe(true);
+    await waitFor('the kubeconfig hint', () => (kite.output().includes('kubectl get namespaces') ? true : undefined));
+    const kubeconfig = path.join(dir, 'kubeconfig');
+    const ns = await run('kubectl', ['--kubeconfig', kubeconfig, '--cache-dir', path.join(dir, 'cache'), 'get', 'namespaces', '-o', 'name']);
+    expect(ns.stdout.split('\n').filter(Boolean).sort()).toEqual(['namespace/default', 'namespace/kube-node-lease', 'namespace/kube-public', 'namespace/kube-system']);
 
     const { stdout } = await run('pgrep', ['-P', String(kite.pid)]);
-    const storePid = Number(stdout.trim());
-    expect(alive(storePid)).toBe(true);
+    const children = stdout.trim().split('\n').map(Number);
+    expect(children).toHaveLength(2);
+    expect(children.every(alive)).toBe(true);
     expect(await kite.stop('SIGTERM')).toBe(0);
-    await waitFor('the store process to exit', () => (alive(storePid) ? undefined : true));
+    await waitFor('the store and apiserver to exit', () => (children.some(alive) ? undefined : true));
   });
 });
 
@@ -50,7 +57,7 @@ describe('kite up --detach, status and down', () => {
         (r) => ({ code: 0, out: r.stdout + r.stderr }),
         (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout + e.stderr }),
       );
-    const ports = ['--store-listen', '127.0.0.1:0', '--store-metrics-listen', '127.0.0.1:0'];
+    const ports = PORTS;
     const started = await kite(['up', '--detach', ...ports]);
     cleanups.push(() => kite(['down']));
     expect(started.code).toBe(0);
@@ -61,7 +68,8 @@ describe('kite up --detach, status and down', () => {
 
     const st = await kite(['status']);
     expect(st).toMatchObject({ code: 0 });
-    expect(st.out).toContain(`kite-store  ${endpoint}  healthy`);
+    expect(st.out).toContain(`kite-store      ${endpoint}  healthy`);
+    expect(st.out).toMatch(/kite-apiserver  http:\/\/127\.0\.0\.1:\d+  healthy/);
     const second = await kite(['up', '--detach', ...ports]);
     expect(second.code).toBe(1);
     expect(second.out).toContain('already running');

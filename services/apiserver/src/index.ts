@@ -1,2 +1,3 @@
 export { startApiServer, type ApiServer } from './apiserver.js';
 export { compileApiServerOptions, type ApiServerOptions, type CompiledApiServerOptions } from './options.js';
+export { apiServerBinPath } from './paths.js';

@@ -5,38 +5,60 @@ import { up } from './up.js';
 
 const C = 'kite';
 
-const dataDirOption = () => envOption(C, '--data-dir <dir>', 'where the cluster keeps its state').default('.kite');
+const dataDirOption = () => envOption(C, '--data-dir <dir>', 'where the cluster keeps its state (and its kubeconfig)').default('.kite');
+const stateDirOption = () => envOption(C, '--state-dir <dir>', 'the same as --data-dir');
+
+interface UpFlags {
+  dataDir: string;
+  stateDir?: string;
+  storeListen: string;
+  storeMetricsListen: string;
+  apiserverListen: string;
+  apiserverGrpcListen: string;
+  detach?: boolean;
+}
 
 export function kiteCommand(): Command {
   const program = new Command(C).description('kite: a small, real Kubernetes. Start and manage a local cluster.');
   program
     .command('up')
-    .description('start a cluster (at this stage: the store), in the foreground unless --detach')
+    .description('start a cluster (kite-store and kite-apiserver), in the foreground unless --detach')
     .addOption(dataDirOption())
+    .addOption(stateDirOption())
     .addOption(envOption(C, '--store-listen <host:port>', 'kite-store etcd v3 address').default('127.0.0.1:2379'))
     .addOption(envOption(C, '--store-metrics-listen <host:port>', 'kite-store /healthz and /metrics address').default('127.0.0.1:2381'))
-    .addOption(envOption(C, '--detach', 'run in the background and return once the cluster is ready'))
-    .action(async (flags: { dataDir: string; storeListen: string; storeMetricsListen: string; detach?: boolean }) => {
+    .addOption(envOption(C, '--apiserver-listen <host:port>', 'kite-apiserver Kubernetes REST address').default('127.0.0.1:6443'))
+    .addOption(envOption(C, '--apiserver-grpc-listen <host:port>', 'kite-apiserver kite.v1 gRPC address').default('127.0.0.1:6444'))
+    .addOption(envOption(C, '--detach', 'run in the background and return once the apiserver is ready'))
+    .action(async (flags: UpFlags) => {
+      const dataDir = flags.stateDir ?? flags.dataDir;
       if (flags.detach) {
-        process.exitCode = await upDetached(flags.dataDir, ['--store-listen', flags.storeListen, '--store-metrics-listen', flags.storeMetricsListen]);
+        process.exitCode = await upDetached(dataDir, [
+          '--store-listen', flags.storeListen,
+          '--store-metrics-listen', flags.storeMetricsListen,
+          '--apiserver-listen', flags.apiserverListen,
+          '--apiserver-grpc-listen', flags.apiserverGrpcListen,
+        ]);
         return;
       }
       const log = createLogger({ component: C });
-      process.exitCode = await up(flags, log);
+      process.exitCode = await up({ ...flags, dataDir }, log);
     });
   program
     .command('down')
     .description('stop a cluster started with `kite up --detach`')
     .addOption(dataDirOption())
-    .action(async (flags: { dataDir: string }) => {
-      process.exitCode = await down(flags.dataDir);
+    .addOption(stateDirOption())
+    .action(async (flags: { dataDir: string; stateDir?: string }) => {
+      process.exitCode = await down(flags.stateDir ?? flags.dataDir);
     });
   program
     .command('status')
     .description('say whether a cluster is running and whether it answers')
     .addOption(dataDirOption())
-    .action(async (flags: { dataDir: string }) => {
-      process.exitCode = await status(flags.dataDir);
+    .addOption(stateDirOption())
+    .action(async (flags: { dataDir: string; stateDir?: string }) => {
+      process.exitCode = await status(flags.stateDir ?? flags.dataDir);
     });
   return program;
 }

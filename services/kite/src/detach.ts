@@ -65,10 +65,15 @@ export async function status(dataDir: string): Promise<number> {
     process.stdout.write('kite is not running\n');
     return 1;
   }
-  const health = await fetch(`http://${state.store.metrics}/healthz`).then(
-    (r) => (r.ok ? 'healthy' : `unhealthy (HTTP ${r.status})`),
-    (err: unknown) => `not answering (${(err as Error).message})`,
+  const check = (url: string): Promise<string> =>
+    fetch(url).then(
+      (r) => (r.ok ? 'healthy' : `unhealthy (HTTP ${r.status})`),
+      (err: unknown) => `not answering (${(err as Error).message})`,
+    );
+  const store = await check(`http://${state.store.metrics}/healthz`);
+  const api = await check(`${state.apiserver.url}/readyz`);
+  process.stdout.write(
+    `kite is running (pid ${state.pid}, since ${state.startedAt})\n  kite-apiserver  ${state.apiserver.url}  ${api}\n  kite-store      ${state.store.endpoint}  ${store}\n  kubeconfig      ${state.kubeconfig}\n`,
   );
-  process.stdout.write(`kite is running (pid ${state.pid}, since ${state.startedAt})\n  kite-store  ${state.store.endpoint}  ${health}\n`);
-  return health === 'healthy' ? 0 : 1;
+  return store === 'healthy' && api === 'healthy' ? 0 : 1;
 }

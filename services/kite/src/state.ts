@@ -6,6 +6,8 @@ export interface ClusterState {
   pid: number;
   startedAt: string;
   store: { endpoint: string; metrics: string };
+  apiserver: { url: string; grpc: string };
+  kubeconfig: string;
 }
 
 export const statePath = (dataDir: string): string => path.resolve(dataDir, 'state.json');
@@ -42,7 +44,8 @@ export async function runningCluster(dataDir: string): Promise<ClusterState | un
 export function banner(dataDir: string, state: ClusterState): string {
   return [
     `kite is up (data in ${path.resolve(dataDir)})`,
-    `  kite-store  etcd v3 API at ${state.store.endpoint}   health and metrics at http://${state.store.metrics}/metrics`,
-    `  try: ETCDCTL_API=3 etcdctl --endpoints=${state.store.endpoint} endpoint status`,
+    `  kite-apiserver  Kubernetes API at ${state.apiserver.url}   kite.v1 gRPC at ${state.apiserver.grpc}`,
+    `  kite-store      etcd v3 API at ${state.store.endpoint}   health and metrics at http://${state.store.metrics}/metrics`,
+    `  try: export KUBECONFIG=${state.kubeconfig}; kubectl get namespaces`,
   ].join('\n');
 }

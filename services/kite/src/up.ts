@@ -1,8 +1,10 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { apiServerBinPath } from '@kite/apiserver';
 import type { Logger } from '@kite/common';
 import { storeBinPath } from '@kite/store';
+import { writeKubeconfig } from './kubeconfig.js';
 import { banner, removeState, runningCluster, writeState, type ClusterState } from './state.js';
 
 export interface UpOptions {
@@ -10,11 +12,34 @@ export interface UpOptions {
   dataDir: string;
   storeListen: string;
   storeMetricsListen: string;
+  apiserverListen: string;
+  apiserverGrpcListen: string;
+}
+
+interface Started {
+  child: ChildProcess;
+  match: RegExpExecArray;
+}
+
+/** Starts one component and resolves with its "listening on" line, or rejects if it exits first. */
+function startComponent(name: string, bin: string, args: string[], ready: RegExp): { started: Promise<Started>; child: ChildProcess } {
+  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  child.stdout?.setEncoding('utf8');
+  const started = new Promise<Started>((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (chunk: string) => {
+      out += chunk;
+      const m = ready.exec(out);
+      if (m) resolve({ child, match: m });
+    });
+    child.once('exit', (code, signal) => reject(new Error(`${name} exited (${signal ?? code}) before it was ready`)));
+  });
+  return { started, child };
 }
 
 /**
- * Runs the cluster's processes in the foreground until a signal or until one of them dies.
- * At this stage the cluster is its store; each later component becomes one more child here.
+ * Runs the cluster's processes in the foreground until a signal or until one of them dies:
+ * kite-store, then kite-apiserver on it; a kubeconfig for kubectl is written once it serves.
  */
 export async function up(opts: UpOptions, log: Logger): Promise<number> {
   const already = await runningCluster(opts.dataDir);
@@ -23,39 +48,66 @@ export async function up(opts: UpOptions, log: Logger): Promise<number> {
     return 1;
   }
   await mkdir(opts.dataDir, { recursive: true });
-  const storeDir = path.resolve(opts.dataDir, 'store');
-  const child = spawn(
-    process.execPath,
-    [storeBinPath, '--data-dir', storeDir, '--listen', opts.storeListen, '--metrics-listen', opts.storeMetricsListen],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  let announced = false;
-  child.stdout.setEncoding('utf8');
-  child.stdout.on('data', (chunk: string) => {
-    const m = /listening on (\S+) \(metrics (\S+)\)/.exec(chunk);
-    if (m && !announced) {
-      announced = true;
-      const state: ClusterState = {
-        pid: process.pid,
-        startedAt: new Date().toISOString(),
-        store: { endpoint: m[1] as string, metrics: m[2] as string },
-      };
-      writeState(opts.dataDir, state).then(
-        () => process.stdout.write(`${banner(opts.dataDir, state)}\nPress Ctrl-C to stop.\n`),
-        (err: unknown) => log.error({ err }, 'cannot write the cluster state file'),
-      );
-    }
-  });
-  const forward = (signal: NodeJS.Signals): void => {
-    log.info({ signal }, 'stopping the cluster');
-    child.kill(signal);
+  const children: ChildProcess[] = [];
+  let stopping = false;
+  // Stop in reverse start order: clients before the store they write to.
+  const stopAll = (signal: NodeJS.Signals): void => {
+    stopping = true;
+    for (const c of [...children].reverse()) if (c.exitCode === null && c.signalCode === null) c.kill(signal);
   };
-  process.on('SIGINT', forward);
-  process.on('SIGTERM', forward);
-  const code = await new Promise<number>((resolve) => child.on('exit', (c, signal) => resolve(c ?? (signal ? 128 : 1))));
-  process.off('SIGINT', forward);
-  process.off('SIGTERM', forward);
+  const onSignal = (signal: NodeJS.Signals): void => {
+    log.info({ signal }, 'stopping the cluster');
+    stopAll(signal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const exits: Array<Promise<number>> = [];
+  const track = (name: string, child: ChildProcess): void => {
+    children.push(child);
+    exits.push(
+      new Promise((resolve) =>
+        child.on('exit', (code, signal) => {
+          if (!stopping) {
+            log.error({ component: name, code, signal }, 'a component died; stopping the cluster');
+            stopAll('SIGTERM');
+          }
+          resolve(code ?? (signal ? 128 : 1));
+        }),
+      ),
+    );
+  };
+
+  let code = 0;
+  try {
+    const store = startComponent('kite-store', storeBinPath, ['--data-dir', path.resolve(opts.dataDir, 'store'), '--listen', opts.storeListen, '--metrics-listen', opts.storeMetricsListen], /listening on (\S+) \(metrics (\S+)\)/);
+    track('kite-store', store.child);
+    const s = await store.started;
+    const api = startComponent(
+      'kite-apiserver',
+      apiServerBinPath,
+      ['--etcd-servers', `http://${s.match[1]}`, '--listen', opts.apiserverListen, '--grpc-listen', opts.apiserverGrpcListen],
+      /kite-apiserver listening on (\S+) \(grpc (\S+)\)/,
+    );
+    track('kite-apiserver', api.child);
+    const a = await api.started;
+    const kubeconfig = await writeKubeconfig(opts.dataDir, `http://${a.match[1]}`);
+    const state: ClusterState = {
+      pid: process.pid,
+      startedAt: new Date().toISOString(),
+      store: { endpoint: s.match[1] as string, metrics: s.match[2] as string },
+      apiserver: { url: `http://${a.match[1]}`, grpc: a.match[2] as string },
+      kubeconfig,
+    };
+    await writeState(opts.dataDir, state);
+    process.stdout.write(`${banner(opts.dataDir, state)}\nPress Ctrl-C to stop.\n`);
+  } catch (err) {
+    if (!stopping) log.error({ err: (err as Error).message }, 'the cluster did not start');
+    stopAll('SIGTERM');
+    code = 1;
+  }
+  const codes = await Promise.all(exits);
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
   await removeState(opts.dataDir);
-  if (!announced) log.error({ code }, 'kite-store exited before it was ready');
-  return code;
+  return code || (codes.find((c) => c !== 0 && c !== 128 + 15 && c !== 128) ?? 0);
 }
