@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { waitFor } from '../support/processes.js';
@@ -37,7 +37,6 @@ export function coreSuite(cluster: () => Cluster, kubectl: () => TestKubectl): v
     expect(parseTable(table)).toEqual(
       ['kubia-manual-v2', 'myapp-pod', 'nginx', 'nginx-pod'].map((name) => ({ NAME: name, READY: '0/1', STATUS: 'Pending', RESTARTS: '0', AGE: expect.stringMatching(/^\d+s$/) })),
     );
-    expect(await k.ok(['get', 'po', '-n', ns])).toBe(table.replace(/\d+s\n/g, (m) => m)); // same command, short name
     expect(names(await k.ok(['get', 'po', '-n', ns]))).toEqual(names(table));
 
     const wide = await k.ok(['get', 'pods', '-o', 'wide', '-n', ns]);
@@ -118,7 +117,7 @@ export function coreSuite(cluster: () => Cluster, kubectl: () => TestKubectl): v
     for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease', ns]) {
       expect(nsRows.find((r) => r.NAME === name)).toMatchObject({ STATUS: 'Active', AGE: expect.stringMatching(/^\d+[smh]/) });
     }
-    expect(names(await k.ok(['get', 'namespaces', ns, '-o', 'name']).then((s) => `NAME\n${s}`))).toEqual([`namespace/${ns}`]);
+    expect(await k.ok(['get', 'namespaces', ns, '-o', 'name'])).toBe(`namespace/${ns}\n`);
 
     const node = uniqueName('worker');
     const nodeYaml = `apiVersion: v1
@@ -182,7 +181,7 @@ status:
     expect(JSON.parse(first.metadata.annotations['kubectl.kubernetes.io/last-applied-configuration'])).toMatchObject({ kind: 'Pod', metadata: { name: 'simple-pod' } });
     expect(await k.ok(['apply', '-f', seed('simple-pod.yaml'), '-n', ns])).toBe('pod/simple-pod unchanged\n');
     const changed = path.join(k.dir, 'simple-pod.yaml');
-    await writeFile(changed, (await import('node:fs/promises').then((fs) => fs.readFile(seed('simple-pod.yaml'), 'utf8'))).replace('nginx:latest', 'nginx:1.27').replace('  name: simple-pod\n', '  name: simple-pod\n  labels: {tier: web}\n'));
+    await writeFile(changed, (await readFile(seed('simple-pod.yaml'), 'utf8')).replace('nginx:latest', 'nginx:1.27').replace('  name: simple-pod\n', '  name: simple-pod\n  labels: {tier: web}\n'));
     expect(await k.ok(['apply', '-f', changed, '-n', ns])).toBe('pod/simple-pod configured\n');
     const second = await jsonOf(k, ['get', 'pod', 'simple-pod', '-n', ns]);
     expect(second.spec.containers[0].image).toBe('nginx:1.27');
@@ -197,7 +196,7 @@ status:
     expect(await k.ok(['apply', '--server-side', '-f', seed('ambassador-pod.yaml'), '-n', ns])).toBe('pod/ambassador-example serverside-applied\n');
     expect(await k.ok(['apply', '--server-side', '-f', seed('ambassador-pod.yaml'), '-n', ns])).toBe('pod/ambassador-example serverside-applied\n');
     const ssa = path.join(k.dir, 'ambassador.yaml');
-    await writeFile(ssa, (await import('node:fs/promises').then((fs) => fs.readFile(seed('ambassador-pod.yaml'), 'utf8'))).replace('image: redis\n', 'image: redis:7\n'));
+    await writeFile(ssa, (await readFile(seed('ambassador-pod.yaml'), 'utf8')).replace('image: redis\n', 'image: redis:7\n'));
     expect(await k.ok(['apply', '--server-side', '-f', ssa, '-n', ns])).toBe('pod/ambassador-example serverside-applied\n');
     const amb = await jsonOf(k, ['get', 'pod', 'ambassador-example', '-n', ns]);
     expect(amb.spec.containers.map((c: { image: string }) => c.image)).toEqual(['redis:7', 'malexer/twemproxy']);
@@ -257,12 +256,25 @@ status:
     const patched = await jsonOf(k, ['get', 'pod', 'nginx-sidecar', '-n', ns]);
     expect(patched.metadata.labels).toEqual({ patched: 'merge', json: 'yes' });
     expect(patched.spec.containers.map((c: { image: string }) => c.image)).toEqual(['nginx:1.28', 'busybox:1.36']);
-    expect(await k.ok(['patch', 'pod', 'nginx-sidecar', '-n', ns, '--type=merge', '-p', '{"metadata":{"labels":{"patched":"merge"}}}'])).toBe('pod/nginx-sidecar patched (no change)\n');
 
     // Pod specs are immutable apart from images and a few fields: the server says which.
     const forbidden = await k(['patch', 'pod', 'nginx-sidecar', '-n', ns, '--type=merge', '-p', '{"spec":{"restartPolicy":"Never"}}']);
     expect(forbidden.code).toBe(1);
     expect(forbidden.stderr).toMatch(/^The Pod "nginx-sidecar" is invalid: spec: Forbidden: pod updates may not change fields other than/);
+  });
+
+  // BUG (kite-apiserver): a patch that changes nothing is written anyway, with a new
+  // resourceVersion, so kubectl prints "patched" and watchers get a MODIFIED event.
+  it.fails('a patch that changes nothing writes nothing (kubectl says "no change")', async () => {
+    const k = kubectl();
+    const ns = await freshNamespace(k, 'noop');
+    await k.ok(['create', '-f', seed('kubia-manual-v2-pod.yaml'), '-n', ns]);
+    const before = await jsonOf(k, ['get', 'pod', 'kubia-manual-v2', '-n', ns]);
+    expect(await k.ok(['patch', 'pod', 'kubia-manual-v2', '-n', ns, '--type=merge', '-p', '{"metadata":{"labels":{"env":"prod"}}}'])).toBe('pod/kubia-manual-v2 patched (no change)\n');
+    expect(await k.ok(['patch', 'pod', 'kubia-manual-v2', '-n', ns, '-p', '{"spec":{"containers":[{"name":"kubia","image":"luksa/kubia"}]}}'])).toBe('pod/kubia-manual-v2 patched (no change)\n');
+    expect(await k.ok(['label', 'pod', 'kubia-manual-v2', 'env=prod', '--overwrite', '-n', ns])).toBe('pod/kubia-manual-v2 not labeled\n');
+    const after = await jsonOf(k, ['get', 'pod', 'kubia-manual-v2', '-n', ns]);
+    expect(after.metadata.resourceVersion).toBe(before.metadata.resourceVersion);
   });
 
   it('describe pod shows the pod and the events about it', async () => {
@@ -393,7 +405,8 @@ lastTimestamp: "${new Date(Date.now() - 5000).toISOString().replace(/\.\d+Z$/, '
     expect(version.serverVersion).toMatchObject({ major: '1', minor: '32', gitVersion: expect.stringMatching(/^v1\.32\.\d+/) });
     expect(await k.ok(['version'])).toMatch(/\nServer Version: v1\.32\.\d+\S*\n/);
 
-    expect(await k.ok(['cluster-info'])).toContain(`Kubernetes control plane\u001b[0m is running at \u001b[0;33m${cluster().url}`.replace(/\u001b\[[0-9;]*m/g, ''));
+    const info = (await k.ok(['cluster-info'])).replace(/\u001b\[[0-9;]*m/g, '');
+    expect(info.split('\n')[0]).toBe(`Kubernetes control plane is running at ${cluster().url}`);
   });
 
   it('invalid manifests: Invalid with the field named, BadRequest for an unknown field', async () => {

@@ -28,10 +28,12 @@ export async function startApiServer(opts: CompiledApiServerOptions, log: Logger
     serviceCIDR: opts.serviceCIDR,
   });
   let address = '';
+  let started = false;
   const health = healthHandler({
     registry: metrics,
     liveness: {},
     readiness: {
+      'watch-caches': () => (started ? undefined : 'the watch caches have not loaded yet'),
       etcd: async () => {
         await storage.status();
         return undefined;
@@ -49,6 +51,7 @@ export async function startApiServer(opts: CompiledApiServerOptions, log: Logger
   address = formatHostPort({ host: a.address, port: a.port });
   try {
     await registry.start();
+    started = true;
   } catch (err) {
     server.close();
     storage.close();

@@ -37,7 +37,11 @@ export type PatchStrategy = 'merge' | 'replace' | 'retainKeys' | 'merge,retainKe
 
 export interface FieldDef {
   readonly type: TypeRef;
-  /** Field number in Kubernetes' generated.proto for this message. */
+  /**
+   * Field number in Kubernetes' generated.proto for this message. A field lifted from a Go
+   * struct embedded inline has `outer * 1000 + inner`: the embedded message's number in this
+   * message, then the field's number inside it.
+   */
   readonly proto: number;
   /** Rejected when absent (validation reports `Required value`). */
   readonly required?: boolean;

@@ -330,3 +330,13 @@ describe('kubectl protobuf bodies', () => {
     });
   }
 });
+
+describe('inline-embedded Go structs', () => {
+  it('lifts the fields of an embedded message (Volume.VolumeSource) into the object', () => {
+    const { Writer } = protobuf;
+    const emptyDir = Writer.create().uint32((1 << 3) | 2).string('Memory').finish();
+    const source = Writer.create().uint32((2 << 3) | 2).bytes(emptyDir).finish();
+    const volume = Writer.create().uint32((1 << 3) | 2).string('cache').uint32((2 << 3) | 2).bytes(source).finish();
+    expect(decodeMessage(kubernetesSchema(), 'io.k8s.api.core.v1.Volume', volume)).toEqual({ name: 'cache', emptyDir: { medium: 'Memory' } });
+  });
+});

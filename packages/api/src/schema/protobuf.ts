@@ -92,6 +92,28 @@ function byNumber(def: StructDef): Map<number, readonly [string, FieldDef]> {
   return m;
 }
 
+/**
+ * Go structs embedded inline (Volume's VolumeSource, Probe's ProbeHandler) are flat in JSON but
+ * one nested message in protobuf: their lifted fields carry `outer * 1000 + inner` (see
+ * `embedded` in types/core-common.ts). Each outer number maps to a synthetic struct of them.
+ */
+const embeddedCache = new WeakMap<StructDef, Map<number, StructDef>>();
+
+function embeddedGroups(def: StructDef): Map<number, StructDef> {
+  let m = embeddedCache.get(def);
+  if (m === undefined) {
+    const groups = new Map<number, Record<string, FieldDef>>();
+    for (const [name, fd] of Object.entries(def.fields)) {
+      if (fd.proto < 1000) continue;
+      const outer = Math.floor(fd.proto / 1000);
+      groups.set(outer, { ...(groups.get(outer) ?? {}), [name]: { ...fd, proto: fd.proto % 1000 } });
+    }
+    m = new Map([...groups].map(([outer, fields]) => [outer, { name: `${def.name}#${outer}`, fields }]));
+    embeddedCache.set(def, m);
+  }
+  return m;
+}
+
 const OMITTED_WHEN_ZERO = new Set(['string', 'bytes', 'int32', 'int64', 'double', 'boolean']);
 
 function decodeStruct(registry: SchemaRegistry, def: StructDef, bytes: Uint8Array): Record<string, unknown> {
@@ -99,9 +121,17 @@ function decodeStruct(registry: SchemaRegistry, def: StructDef, bytes: Uint8Arra
   const values = new Map<string, unknown>();
   // A message field sent twice is merged, which for protobuf is the same as parsing its parts joined.
   const structParts = new Map<string, Uint8Array[]>();
+  const inlineParts = new Map<number, Uint8Array[]>();
+  const inline = embeddedGroups(def);
   for (const f of readFields(bytes, def.name)) {
     const known = numbers.get(f.no);
-    if (known === undefined) continue;
+    if (known === undefined) {
+      if (inline.has(f.no)) {
+        expectWire(f, WIRE_LEN, `${def.name} embedded field ${f.no}`);
+        inlineParts.set(f.no, [...(inlineParts.get(f.no) ?? []), f.bytes]);
+      }
+      continue;
+    }
     const [name, fd] = known;
     const where = `${def.name}.${name}`;
     const t = fd.type;
@@ -131,6 +161,9 @@ function decodeStruct(registry: SchemaRegistry, def: StructDef, bytes: Uint8Arra
     const v = values.get(name);
     if (fd.type.t === 'map') out[name] = sortedKeys(v as Record<string, unknown>);
     else if (!omitted(fd, v)) out[name] = v;
+  }
+  for (const [outer, parts] of inlineParts) {
+    Object.assign(out, decodeStruct(registry, inline.get(outer) as StructDef, parts.length === 1 ? (parts[0] as Uint8Array) : Buffer.concat(parts)));
   }
   return out;
 }
