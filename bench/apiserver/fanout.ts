@@ -12,8 +12,12 @@ export interface FanoutResult {
   afterResponse: LatencySummary;
   /** From sending the write to each watcher's event. */
   afterSend: LatencySummary;
-  /** Per write, from its answer until the last of the watchers has the event. */
+  /** Per write, from its answer until the last of the watchers has the event (0 when all came first). */
   lastWatcher: LatencySummary;
+  /** Per write, from the first watcher having the event to the last having it. */
+  spread: LatencySummary;
+  /** The writes themselves, sent to answered. */
+  write: LatencySummary;
   /** Events (of writes x watchers) that arrived before the write's own answer. */
   beforeResponse: number;
   /** Time to open all watch streams (response headers received), ms. */
@@ -51,6 +55,8 @@ export async function watchFanout(stack: Stack, watchers: number, writes: number
     const afterResponse: number[] = [];
     const afterSend: number[] = [];
     const lastWatcher: number[] = [];
+    const spread: number[] = [];
+    const write: number[] = [];
     let beforeResponse = 0;
     for (let i = 0; i < warmup + writes; i++) {
       const n = i >> 1;
@@ -64,18 +70,22 @@ export async function watchFanout(stack: Stack, watchers: number, writes: number
       const broken = streams.find((s) => s.error);
       if (broken) throw new Error(`a watch stream failed: ${broken.error?.message}`);
       if (i < warmup) continue;
-      let last = 0;
+      let first = Infinity;
+      let last = -Infinity;
       for (const s of streams) {
         const at = s.seen.get(rv) as number;
         if (at < answered) beforeResponse++;
         afterResponse.push(Math.max(0, at - answered));
         afterSend.push(at - sent);
-        last = Math.max(last, at - answered);
+        first = Math.min(first, at);
+        last = Math.max(last, at);
       }
-      lastWatcher.push(last);
+      lastWatcher.push(Math.max(0, last - answered));
+      spread.push(last - first);
+      write.push(r.ms);
       for (const s of streams) s.seen.delete(rv);
     }
-    return { watchers, writes, afterResponse: summarize(afterResponse), afterSend: summarize(afterSend), lastWatcher: summarize(lastWatcher), beforeResponse, openMs };
+    return { watchers, writes, afterResponse: summarize(afterResponse), afterSend: summarize(afterSend), lastWatcher: summarize(lastWatcher), spread: summarize(spread), write: summarize(write), beforeResponse, openMs };
   } finally {
     for (const s of streams) s.close();
     http.close();

@@ -55,7 +55,16 @@ export class HttpClient {
   /** Like `request`, but a status other than `expect` is an error naming the request and the answer. */
   async expect(expect: number, method: string, path: string, o: RequestOptions = {}): Promise<Reply> {
     const r = await this.request(method, path, o);
-    if (r.status !== expect) throw new Error(`${method} ${path} answered ${r.status}, expected ${expect}: ${r.body.toString().slice(0, 300)}`);
+    if (r.status !== expect) {
+      let why = r.body.toString().slice(0, 300);
+      try {
+        const s = JSON.parse(r.body.toString()) as { kind?: string; reason?: string; message?: string };
+        if (s.kind === 'Status') why = `${s.reason}: ${s.message}`;
+      } catch {
+        // not JSON: the raw text says it
+      }
+      throw new Error(`${method} ${path} answered ${r.status} (expected ${expect}) ${why}`);
+    }
     return r;
   }
 

@@ -9,6 +9,8 @@ const PAGE = 500;
 
 export interface ListForm {
   form: string;
+  /** Set when the server refused this form; the figures are then NaN. */
+  error?: string;
   /** Median, min and max over calls, ms: one request, or all pages of one walk. */
   medianMs: number;
   minMs: number;
@@ -37,16 +39,21 @@ interface Walk {
   names: string[];
 }
 
-/** Lists all pods of `ns`, following `continue` when `limit` is set. */
-async function walk(http: HttpClient, ns: string, limit: number | undefined, o: RequestOptions): Promise<Walk> {
+interface Variant {
+  form: string;
+  query: Record<string, string>;
+  options: RequestOptions;
+}
+
+/** Lists all pods of `ns`, following `continue` when the query has a limit. */
+async function walk(http: HttpClient, ns: string, v: Variant): Promise<Walk> {
   const w: Walk = { ms: 0, pageMs: [], bytes: 0, names: [] };
   let cont: string | undefined;
   do {
-    const q = new URLSearchParams();
-    if (limit !== undefined) q.set('limit', String(limit));
+    const q = new URLSearchParams(v.query);
     if (cont) q.set('continue', cont);
     const qs = q.toString();
-    const r = await http.expect(200, 'GET', podsPath(ns) + (qs ? `?${qs}` : ''), o);
+    const r = await http.expect(200, 'GET', podsPath(ns) + (qs ? `?${qs}` : ''), v.options);
     w.ms += r.ms;
     w.pageMs.push(r.ms);
     w.bytes += r.body.length;
@@ -57,6 +64,31 @@ async function walk(http: HttpClient, ns: string, limit: number | undefined, o: 
     cont = body.metadata?.continue || undefined;
   } while (cont);
   return w;
+}
+
+async function timeForm(http: HttpClient, ns: string, v: Variant, pods: number, calls: number): Promise<ListForm> {
+  const walks: Walk[] = [];
+  try {
+    await walk(http, ns, v); // warm: the first touch of a path is not what we measure
+    for (let i = 0; i < calls; i++) walks.push(await walk(http, ns, v));
+  } catch (err) {
+    return { form: v.form, error: err instanceof Error ? err.message : String(err), medianMs: NaN, minMs: NaN, maxMs: NaN, calls, pages: 0, bytes: 0, items: 0 };
+  }
+  const first = walks[0] as Walk;
+  const distinct = new Set(first.names).size;
+  if (first.names.length !== pods || distinct !== pods) throw new Error(`${v.form}: listed ${first.names.length} items (${distinct} distinct), expected ${pods}`);
+  const totals = walks.map((w) => w.ms);
+  return {
+    form: v.form,
+    medianMs: median(totals),
+    minMs: Math.min(...totals),
+    maxMs: Math.max(...totals),
+    calls,
+    pages: first.pageMs.length,
+    ...(v.query.limit !== undefined ? { pageMedianMs: median(walks.flatMap((w) => w.pageMs)) } : {}),
+    bytes: first.bytes,
+    items: first.names.length,
+  };
 }
 
 /**
@@ -70,31 +102,17 @@ export async function bigList(stack: Stack, pods: number, calls: number, onForm:
     await createNamespace(http, ns);
     const loadRate = await createPods(http, ns, 'pod-', pods, 32);
     const forms: ListForm[] = [];
-    const variants: [string, number | undefined, RequestOptions][] = [
-      ['JSON, whole', undefined, {}],
-      [`JSON, limit=${PAGE} pages`, PAGE, {}],
-      ['Table (kubectl get), whole', undefined, { accept: TABLE_ACCEPT }],
-      [`Table, limit=${PAGE} pages (what kubectl get sends)`, PAGE, { accept: TABLE_ACCEPT }],
+    const paged = { limit: String(PAGE) };
+    const table = { accept: TABLE_ACCEPT };
+    const variants: Variant[] = [
+      { form: 'JSON, whole', query: {}, options: {} },
+      { form: `JSON, limit=${PAGE} pages`, query: paged, options: {} },
+      { form: 'JSON, whole, resourceVersion=0 (watch cache; informers start so)', query: { resourceVersion: '0' }, options: {} },
+      { form: 'Table (kubectl get), whole', query: {}, options: table },
+      { form: `Table, limit=${PAGE} pages (what kubectl get sends)`, query: paged, options: table },
     ];
-    for (const [form, limit, o] of variants) {
-      await walk(http, ns, limit, o); // warm: first touches of a path are not what we measure
-      const walks: Walk[] = [];
-      for (let i = 0; i < calls; i++) walks.push(await walk(http, ns, limit, o));
-      const first = walks[0] as Walk;
-      const distinct = new Set(first.names).size;
-      if (first.names.length !== pods || distinct !== pods) throw new Error(`${form}: listed ${first.names.length} items (${distinct} distinct), expected ${pods}`);
-      const totals = walks.map((w) => w.ms);
-      const f: ListForm = {
-        form,
-        medianMs: median(totals),
-        minMs: Math.min(...totals),
-        maxMs: Math.max(...totals),
-        calls,
-        pages: first.pageMs.length,
-        ...(limit !== undefined ? { pageMedianMs: median(walks.flatMap((w) => w.pageMs)) } : {}),
-        bytes: first.bytes,
-        items: first.names.length,
-      };
+    for (const v of variants) {
+      const f = await timeForm(http, ns, v, pods, calls);
       onForm(f);
       forms.push(f);
     }

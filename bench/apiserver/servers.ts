@@ -20,6 +20,8 @@ export interface StackOptions {
   apiserverBin?: string;
   /** Run kite-apiserver under node --cpu-prof, writing the profile into this dir. */
   cpuProfDir?: string;
+  /** Extra flags for node itself (before the script). */
+  nodeArgs?: string[];
 }
 
 async function waitForListening(p: Proc, timeoutMs = 30_000): Promise<string> {
@@ -40,7 +42,7 @@ export async function startStack(backendKind: Backend, dataDir: string, o: Stack
   const backend = backendKind === 'kite' ? await startKiteStore(dataDir) : await startEtcd(dataDir);
   let apiserver: ApiServer | undefined;
   try {
-    const nodeArgs = o.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', o.cpuProfDir] : [];
+    const nodeArgs = [...(o.nodeArgs ?? []), ...(o.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', o.cpuProfDir] : [])];
     const p = startProcess(
       process.execPath,
       [...nodeArgs, o.apiserverBin ?? apiServerBin, '--etcd-servers', `http://${backend.endpoint}`, '--listen', '127.0.0.1:0', '--grpc-listen', '127.0.0.1:0'],

@@ -70,7 +70,7 @@ describe('kite.v1 gRPC API and the client informers', () => {
   });
 
   it('binds a pod once and renews node leases on heartbeat', async () => {
-    const pod = await client.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'bind-me', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } });
+    const pod = await client.create<KubeObject>({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'bind-me', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } });
     await client.bind('default', 'bind-me', 'node-a', pod.metadata.uid);
     const bound = await client.get<KubeObject & { spec: { nodeName?: string } }>({ apiVersion: 'v1', kind: 'Pod', namespace: 'default' }, 'bind-me');
     expect(bound.spec.nodeName).toBe('node-a');

@@ -49,7 +49,9 @@ export class ApiError extends Error {
   }
 
   toStatus(): Status {
-    const s: Status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: this.message, reason: this.reason, code: this.code };
+    const s: Status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: this.message, code: this.code };
+    // A generic failure has no reason: kubectl then prints plain "Error from server: <message>".
+    if (this.reason !== '') s.reason = this.reason;
     if (this.details !== undefined) s.details = this.details;
     return s;
   }

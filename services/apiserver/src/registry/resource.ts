@@ -1,7 +1,8 @@
 import { apiVersionOf, type KindDef } from '@kite/api';
 import type { Logger } from '@kite/common';
 import type { EtcdStorage } from '@kite/storage';
-import { badRequest, expired, invalid, type StatusCause } from '../errors.js';
+import { ApiError, badRequest, conflict, expired, invalid, type StatusCause } from '../errors.js';
+import { jsonEqual } from '../object.js';
 import type { KObject } from '../object.js';
 import { NoChange, ObjectStore } from './object-store.js';
 import type { ObjectFilter } from './selectable-fields.js';
@@ -102,6 +103,8 @@ export class Resource {
   }
 
   async create(namespace: string | undefined, body: KObject, opts: WriteOptions): Promise<KObject> {
+    if (body.metadata.resourceVersion !== undefined && body.metadata.resourceVersion !== '')
+      throw new ApiError(500, '', 'resourceVersion should not be set on objects to be created');
     const obj = this.schema.defaults(this.kind, body);
     if (this.kind.namespaced) {
       const ns = obj.metadata.namespace;
@@ -143,6 +146,13 @@ export class Resource {
       const next = this.schema.defaults(this.kind, this.strategy.prepareForUpdate(proposed, current, subresource));
       next.apiVersion = this.apiVersion;
       next.kind = this.kind.kind;
+      this.strategy.bumpGeneration(next, current);
+      // Nothing changed: no write, no new resourceVersion, no watch event (kubectl: "no change").
+      if (sameObject(next, current)) {
+        if (next.metadata.resourceVersion !== undefined && next.metadata.resourceVersion !== '' && next.metadata.resourceVersion !== current.metadata.resourceVersion)
+          throw conflict(this.store.name, name);
+        throw new NoChange();
+      }
       this.checkValid(next, this.strategy.validateUpdate(next, current));
       await this.admission.admit(this.kind, next, 'update');
       if (opts.dryRun) {
@@ -222,6 +232,12 @@ export class Resource {
     }
     return this.cache.subscribe(from, sub);
   }
+}
+
+/** Equal apart from resourceVersion (which the caller may have left out or pinned). */
+function sameObject(a: KObject, b: KObject): boolean {
+  const strip = (o: KObject): KObject => ({ ...o, apiVersion: undefined, kind: undefined, metadata: { ...o.metadata, resourceVersion: undefined } });
+  return jsonEqual(strip(a), strip(b));
 }
 
 function encodeContinue(rv: number, start: string): string {

@@ -50,7 +50,7 @@ export function objectFilter(kind: KindDef, labelSelector: string | null, fieldS
   try {
     labels = labelSelector ? parseSelector(labelSelector) : undefined;
   } catch (err) {
-    if (err instanceof SelectorError) throw badRequest(`unable to parse requirement: ${err.message}`);
+    if (err instanceof SelectorError) throw badRequest(err.message.startsWith('unable to parse') ? err.message : `unable to parse requirement: ${err.message}`);
     throw err;
   }
   try {

@@ -34,6 +34,17 @@ function specOf(obj: KObject): Record<string, unknown> {
   return rest;
 }
 
+/** Kinds whose objects count generations (workloads a controller observes, and pods). */
+const GENERATIONAL = new Set(['Pod', 'Deployment', 'ReplicaSet', 'DaemonSet', 'StatefulSet', 'Job']);
+
+/** Kubernetes drops empty label and annotation maps rather than storing `{}`. */
+function dropEmptyMaps(obj: KObject): void {
+  for (const f of ['labels', 'annotations'] as const) {
+    const m = obj.metadata[f];
+    if (m !== undefined && (m === null || Object.keys(m).length === 0)) delete obj.metadata[f];
+  }
+}
+
 export class Strategy {
   readonly hasStatus: boolean;
 
@@ -50,7 +61,9 @@ export class Strategy {
     if ((m.name === undefined || m.name === '') && m.generateName) m.name = `${m.generateName}${nameSuffix()}`;
     m.uid = randomUUID();
     m.creationTimestamp = rfc3339(now);
-    m.generation = 1;
+    if (GENERATIONAL.has(this.kind.kind)) m.generation = 1;
+    else delete m.generation;
+    dropEmptyMaps(obj);
     delete m.resourceVersion;
     delete m.deletionTimestamp;
     delete m.deletionGracePeriodSeconds;
@@ -92,9 +105,16 @@ export class Strategy {
     if (o.deletionGracePeriodSeconds !== undefined) m.deletionGracePeriodSeconds = o.deletionGracePeriodSeconds;
     else delete m.deletionGracePeriodSeconds;
     this.hooks.carryOver?.(next, old);
-    m.generation = (o.generation ?? 1) + (jsonEqual(specOf(next), specOf(old)) ? 0 : 1);
+    if (o.generation === undefined) delete m.generation;
+    else m.generation = o.generation;
+    dropEmptyMaps(next);
     this.hooks.defaults?.(next);
     return next;
+  }
+
+  /** After all defaulting: a changed spec is a new generation. */
+  bumpGeneration(next: KObject, old: KObject): void {
+    if (old.metadata.generation !== undefined && !jsonEqual(specOf(next), specOf(old))) next.metadata.generation = old.metadata.generation + 1;
   }
 
   validate(obj: KObject): StatusCause[] {

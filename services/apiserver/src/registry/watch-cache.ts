@@ -121,7 +121,10 @@ export class WatchCache {
   private wake(): void {
     if (this.waiters.length === 0) return;
     const still: typeof this.waiters = [];
-    for (const w of this.waiters) (w.rev <= this.revision ? w.resolve() : still.push(w));
+    for (const w of this.waiters) {
+      if (w.rev <= this.revision) w.resolve();
+      else still.push(w);
+    }
     this.waiters = still;
     if (still.length === 0) {
       clearInterval(this.progressTimer);
