@@ -1,5 +1,5 @@
-import { cpuSeconds } from '../store/procs.js';
 import { sleep, summarize, type LatencySummary } from '../store/stats.js';
+import { cpuWindow, type CpuUse } from './cpu.js';
 import { HttpClient, type Reply } from './http.js';
 import { createNamespace, createPods, pod, podsPath, resourceVersionOf } from './objects.js';
 import type { Stack } from './servers.js';
@@ -18,10 +18,8 @@ export interface OpResult {
   latency: LatencySummary;
   errors: number;
   firstError?: string;
-  /** Cores used during the window (1.00 = one full core). */
-  apiserverCpu?: number;
-  storeCpu?: number;
-  clientCpu: number;
+  /** Cores used during the measured window. */
+  cpu?: CpuUse;
 }
 
 interface Owned {
@@ -34,10 +32,6 @@ type Step = (client: number, seq: number) => Promise<Reply>;
 
 const ok = (r: Reply): boolean => r.status >= 200 && r.status < 300;
 
-async function cpu(stack: Stack): Promise<[number | undefined, number | undefined]> {
-  return [await cpuSeconds(stack.apiserver.pid), await cpuSeconds(stack.backend.pid)];
-}
-
 /**
  * `clients` closed loops (one request in flight each) for warm-up + measured time; only
  * requests that start and end inside the measured window count.
@@ -49,12 +43,10 @@ async function level(stack: Stack, op: Op, clients: number, warmupMs: number, du
   const t0 = performance.now();
   const from = t0 + warmupMs;
   const to = from + durationMs;
-  let cpuFrom: [number | undefined, number | undefined] = [undefined, undefined];
-  let clientFrom = process.cpuUsage();
+  let cpuEnd: (() => Promise<CpuUse>) | undefined;
   const marks = (async () => {
     await sleep(warmupMs);
-    cpuFrom = await cpu(stack);
-    clientFrom = process.cpuUsage();
+    cpuEnd = await cpuWindow(stack);
   })();
   const loop = async (client: number): Promise<void> => {
     for (let seq = 0; performance.now() < to; seq++) {
@@ -74,12 +66,9 @@ async function level(stack: Stack, op: Op, clients: number, warmupMs: number, du
     }
   };
   await Promise.all([marks, ...Array.from({ length: clients }, (_, c) => loop(c))]);
-  const cpuTo = await cpu(stack);
-  const clientUsed = process.cpuUsage(clientFrom);
+  // The loops end with the window, so this is (within one request) the measured window's CPU.
+  const cpu = await cpuEnd?.();
   const secs = durationMs / 1000;
-  const cores = (a: number | undefined, b: number | undefined): number | undefined => (a === undefined || b === undefined ? undefined : (b - a) / secs);
-  const apiserverCpu = cores(cpuFrom[0], cpuTo[0]);
-  const storeCpu = cores(cpuFrom[1], cpuTo[1]);
   return {
     op,
     clients,
@@ -87,9 +76,7 @@ async function level(stack: Stack, op: Op, clients: number, warmupMs: number, du
     latency: summarize(samples),
     errors,
     ...(firstError !== undefined ? { firstError } : {}),
-    ...(apiserverCpu !== undefined ? { apiserverCpu } : {}),
-    ...(storeCpu !== undefined ? { storeCpu } : {}),
-    clientCpu: (clientUsed.user + clientUsed.system) / 1e6 / secs,
+    ...(cpu ? { cpu } : {}),
   };
 }
 

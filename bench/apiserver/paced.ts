@@ -1,4 +1,5 @@
 import { sleep, summarize, type LatencySummary } from '../store/stats.js';
+import { cpuWindow, type CpuUse } from './cpu.js';
 import { HttpClient, type Reply } from './http.js';
 import { createNamespace, createPods, pod, podsPath, resourceVersionOf } from './objects.js';
 import type { Stack } from './servers.js';
@@ -22,6 +23,7 @@ export interface PacedResult {
   /** How late the bench sent requests against the schedule (its own event loop's delay). */
   lagP99: number;
   lagMax: number;
+  cpu: CpuUse;
 }
 
 /**
@@ -30,9 +32,9 @@ export interface PacedResult {
  * down and hide itself. A rotation of create, update (PUT with resourceVersion), merge patch
  * and delete, each on a different pod. Latency is from sending to the last byte of the answer.
  */
-export async function pacedWrites(stack: Stack, rate: number, seconds: number): Promise<PacedResult> {
+export async function pacedWrites(stack: Stack, rate: number, seconds: number, round = 0): Promise<PacedResult> {
   const http = new HttpClient(stack.apiserver.address, 64);
-  const ns = 'paced';
+  const ns = `paced-${round}`;
   try {
     await createNamespace(http, ns);
     await createPods(http, ns, 'u-', POOL, 8);
@@ -83,6 +85,7 @@ export async function pacedWrites(stack: Stack, rate: number, seconds: number): 
     const total = Math.round(rate * seconds);
     const interval = 1000 / rate;
     const pending: Promise<void>[] = [];
+    const cpuEnd = await cpuWindow(stack);
     const start = performance.now() + 20;
     for (let i = 0; i < total; i++) {
       const due = start + i * interval;
@@ -92,6 +95,7 @@ export async function pacedWrites(stack: Stack, rate: number, seconds: number): 
       pending.push(send(ROTATION[i % ROTATION.length] as PacedOp));
     }
     await Promise.all(pending);
+    const cpu = await cpuEnd();
     const elapsed = (performance.now() - start) / 1000;
     const all = Object.values(samples).flat();
     const lag = summarize(lags);
@@ -105,6 +109,7 @@ export async function pacedWrites(stack: Stack, rate: number, seconds: number): 
       ...(firstError !== undefined ? { firstError } : {}),
       lagP99: lag.p99,
       lagMax: lag.max,
+      cpu,
     };
   } finally {
     http.close();

@@ -1,6 +1,9 @@
 import { apiVersionOf, type KindDef, type Subresource } from '@kite/api';
 
-const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+
+/** Namespaces cannot be deleted as a collection (Kubernetes answers 405). */
+export const verbsOf = (k: KindDef): string[] => (k.kind === 'Namespace' ? ALL_VERBS.filter((v) => v !== 'deletecollection') : ALL_VERBS);
 
 interface SubresourceFacts {
   kind: string;
@@ -57,7 +60,7 @@ export function apiGroupDocument(group: string, versions: string[]): object {
 export function apiResourceList(groupVersion: string, kinds: KindDef[]): object {
   const resources: object[] = [];
   for (const k of kinds) {
-    const entry: Record<string, unknown> = { name: k.resource, singularName: k.singular, namespaced: k.namespaced, kind: k.kind, verbs: VERBS };
+    const entry: Record<string, unknown> = { name: k.resource, singularName: k.singular, namespaced: k.namespaced, kind: k.kind, verbs: verbsOf(k) };
     if (k.shortNames.length > 0) entry.shortNames = k.shortNames;
     if (k.categories.length > 0) entry.categories = k.categories;
     resources.push(entry);
@@ -102,7 +105,7 @@ export function aggregatedDiscovery(version: string, kinds: readonly KindDef[], 
           responseKind: { group: k.group, version: k.version, kind: k.kind },
           scope: k.namespaced ? 'Namespaced' : 'Cluster',
           singularResource: k.singular,
-          verbs: VERBS,
+          verbs: verbsOf(k),
         };
         if (k.shortNames.length > 0) r.shortNames = k.shortNames;
         if (k.categories.length > 0) r.categories = k.categories;

@@ -14,8 +14,18 @@ export interface RequestInfo {
  * resource path. `namespaces/<ns>/<resource>` scopes a resource; `namespaces/<name>` alone is
  * the namespace object itself.
  */
+/** Subresources of a namespace itself: `/api/v1/namespaces/<name>/status` is not a resource "status". */
+const NAMESPACE_SUBRESOURCES = new Set(['status', 'finalize']);
+
+export class BadPath extends Error {}
+
 export function parseResourcePath(pathname: string): RequestInfo | undefined {
-  const parts = pathname.split('/').filter((p) => p !== '').map(decodeURIComponent);
+  let parts: string[];
+  try {
+    parts = pathname.split('/').filter((p) => p !== '').map(decodeURIComponent);
+  } catch {
+    throw new BadPath(`malformed escape in the path: ${pathname}`);
+  }
   let group: string;
   let rest: string[];
   if (parts[0] === 'api' && parts.length >= 2) {
@@ -29,7 +39,7 @@ export function parseResourcePath(pathname: string): RequestInfo | undefined {
   rest = rest.slice(1);
   if (rest.length === 0) return { group, version };
   let namespace: string | undefined;
-  if (rest[0] === 'namespaces' && rest.length >= 3) {
+  if (rest[0] === 'namespaces' && rest.length >= 3 && !(rest.length === 3 && NAMESPACE_SUBRESOURCES.has(rest[2] as string))) {
     namespace = rest[1];
     rest = rest.slice(2);
   }

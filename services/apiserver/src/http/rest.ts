@@ -89,7 +89,10 @@ export async function serveResource(ctx: RestContext, req: http.IncomingMessage,
     case 'PATCH':
       return servePatch(ctx, req, res, r, ns, needName(info), sub === 'status' ? 'status' : undefined, q);
     case 'DELETE': {
-      if (info.name === undefined) return serveDeleteCollection(ctx, req, res, r, ns, q);
+      if (info.name === undefined) {
+        if (r.kind.kind === 'Namespace') throw methodNotAllowed();
+        return serveDeleteCollection(ctx, req, res, r, ns, q);
+      }
       const opts = await deleteOptions(ctx, req, q);
       const result = await deleteObject(r, ns, info.name, opts);
       return sendJson(res, 200, result.object);

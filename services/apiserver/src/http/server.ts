@@ -13,7 +13,7 @@ import { Counter, Gauge, Histogram, type Registry as MetricsRegistry } from 'pro
 import { ApiError, badRequest, methodNotAllowed } from '../errors.js';
 import type { Registry } from '../registry/registry.js';
 import { aggregatedDiscovery, aggregatedFormat, apiGroupDocument, apiGroupList, apiResourceList, apiVersions, groupVersionOf } from './discovery.js';
-import { parseResourcePath } from './request-info.js';
+import { BadPath, parseResourcePath } from './request-info.js';
 import { serveResource, type RestContext } from './rest.js';
 import { sendError, sendJson } from './respond.js';
 
@@ -132,7 +132,13 @@ export function createApiHttpServer(o: ApiHttpOptions): http.Server {
   return http.createServer((req, res) => {
     const started = process.hrtime.bigint();
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const info = parseResourcePath(url.pathname);
+    let info: ReturnType<typeof parseResourcePath>;
+    try {
+      info = parseResourcePath(url.pathname);
+    } catch (err) {
+      if (err instanceof BadPath) return void sendError(res, badRequest(err.message), () => undefined);
+      throw err;
+    }
     const verb = (req.method ?? 'GET').toLowerCase();
     const isWatch = url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1';
     const resource = info?.resource ?? '';

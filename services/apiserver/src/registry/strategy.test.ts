@@ -12,6 +12,8 @@ const kind = (apiVersion: string, k: string): KindDef => {
 const DEPLOYMENT = kind('apps/v1', 'Deployment');
 const NODE = kind('v1', 'Node');
 const CONFIGMAP = kind('v1', 'ConfigMap');
+const POD = kind('v1', 'Pod');
+const JOB = kind('batch/v1', 'Job');
 
 const now = new Date('2024-05-01T12:00:00.123Z');
 const SUFFIX = /^[bcdfghjklmnpqrstvwxz2456789]{5}$/;
@@ -73,6 +75,28 @@ describe('Strategy.prepareForCreate', () => {
     for (const k of ['resourceVersion', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink']) expect(m).not.toHaveProperty(k);
   });
 
+  it.each([
+    ['Deployment', DEPLOYMENT, 1],
+    ['Pod', POD, 1],
+    ['Job', JOB, 1],
+    ['ConfigMap (no generations)', CONFIGMAP, undefined],
+    ['Node (no generations)', NODE, undefined],
+  ])('generation on create: %s', (_title, k, want) => {
+    const o = deployment({}, { generation: 7 });
+    new Strategy(k).prepareForCreate(o, now);
+    expect(o.metadata.generation).toBe(want);
+  });
+
+  it('empty label and annotation maps are not stored', () => {
+    const o = deployment({}, { labels: {}, annotations: {} });
+    new Strategy(DEPLOYMENT).prepareForCreate(o, now);
+    expect(o.metadata).not.toHaveProperty('labels');
+    expect(o.metadata).not.toHaveProperty('annotations');
+    const kept = deployment({}, { labels: { a: 'b' } });
+    new Strategy(DEPLOYMENT).prepareForCreate(kept, now);
+    expect(kept.metadata.labels).toEqual({ a: 'b' });
+  });
+
   it('every create gets a fresh uid', () => {
     const a = deployment();
     const b = deployment();
@@ -113,6 +137,12 @@ describe('Strategy.prepareForUpdate', () => {
       { uid: 'u-1', creationTimestamp: '2024-01-01T00:00:00Z', generation: 3, resourceVersion: '10', labels: { app: 'web' } },
     );
   const s = new Strategy(DEPLOYMENT, startsEmpty);
+  /** prepareForUpdate, then the generation bump resource.ts applies after all defaulting. */
+  const updated = (sent: KObject, old: KObject, sub: 'status' | undefined = undefined, strategy = s): KObject => {
+    const next = strategy.prepareForUpdate(sent, old, sub);
+    strategy.bumpGeneration(next, old);
+    return next;
+  };
 
   it('the main resource keeps the stored status, whatever the client sent', () => {
     const next = s.prepareForUpdate(deployment({ status: { replicas: 99 } }, { resourceVersion: '10' }), stored(), undefined);
@@ -167,23 +197,47 @@ describe('Strategy.prepareForUpdate', () => {
   it.each(generation)('generation: %s', (_title, change, want) => {
     const sent = deployment({}, { resourceVersion: '10', labels: { app: 'web' } });
     change(sent);
-    expect(s.prepareForUpdate(sent, stored(), undefined).metadata.generation).toBe(want);
+    expect(updated(sent, stored()).metadata.generation).toBe(want);
   });
 
   it('a status update never bumps generation', () => {
-    expect(s.prepareForUpdate(deployment({ status: { replicas: 3 } }), stored(), 'status').metadata.generation).toBe(3);
+    expect(updated(deployment({ spec: { replicas: 50 }, status: { replicas: 3 } }), stored(), 'status').metadata.generation).toBe(3);
   });
 
-  it('a client cannot set generation itself', () => {
-    expect(s.prepareForUpdate(deployment({}, { generation: 40 }), stored(), undefined).metadata.generation).toBe(3);
+  it.each([
+    ['higher', 40],
+    ['lower', 1],
+  ])('a client cannot set generation itself (%s)', (_title, generation) => {
+    expect(updated(deployment({}, { generation }), stored()).metadata.generation).toBe(3);
+    expect(updated(deployment({ spec: { replicas: 9 } }, { generation }), stored()).metadata.generation).toBe(4);
   });
 
-  // BUG: Kubernetes' deployment strategy also bumps generation when annotations change ("annotations
+  it('a kind without generations gets none on update, even when its content changes', () => {
+    const cm = new Strategy(CONFIGMAP);
+    const old: KObject = { metadata: { name: 'c', uid: 'u' }, data: { a: '1' } };
+    const next = updated({ metadata: { name: 'c', generation: 5 }, data: { a: '2' } }, old, undefined, cm);
+    expect(next.metadata).not.toHaveProperty('generation');
+  });
+
+  it('a spec field filled by defaults (server-side) is not a change', () => {
+    const hooks: KindHooks = { defaults: (o) => void ((o.spec as Record<string, unknown>).strategy ??= { type: 'RollingUpdate' }) };
+    const old = stored();
+    (old.spec as Record<string, unknown>).strategy = { type: 'RollingUpdate' };
+    expect(updated(deployment(), old, undefined, new Strategy(DEPLOYMENT, hooks)).metadata.generation).toBe(3);
+  });
+
+  it('empty label and annotation maps are dropped on update', () => {
+    const next = updated(deployment({}, { labels: {}, annotations: {} }), stored());
+    expect(next.metadata).not.toHaveProperty('labels');
+    expect(next.metadata).not.toHaveProperty('annotations');
+  });
+
+  // Regression (a kite bug, fixed): Kubernetes' deployment strategy also bumps generation when annotations change ("annotations
   // are copied from deployments to their replica sets"), so the controller sees a new generation and
   // `rollout status` waits for it; kite bumps only on spec changes.
-  it.fails('generation: a Deployment annotation change bumps it', () => {
+  it('generation: a Deployment annotation change bumps it', () => {
     const sent = deployment({}, { labels: { app: 'web' }, annotations: { note: 'x' } });
-    expect(s.prepareForUpdate(sent, stored(), undefined).metadata.generation).toBe(4);
+    expect(updated(sent, stored()).metadata.generation).toBe(4);
   });
 
   const deletion: Array<[string, Record<string, unknown>, Record<string, unknown>, Record<string, unknown>]> = [
@@ -213,7 +267,7 @@ describe('Strategy.prepareForUpdate', () => {
     expect(next.metadata).not.toHaveProperty('deletionGracePeriodSeconds');
   });
 
-  it('carryOver runs before the generation is computed, defaults after', () => {
+  it('carryOver runs before defaults, and a carried-over field is not a change', () => {
     const order: string[] = [];
     const hooks: KindHooks = {
       carryOver: (o, old) => {
@@ -224,8 +278,7 @@ describe('Strategy.prepareForUpdate', () => {
         order.push(`defaults@${o.metadata.generation}`);
       },
     };
-    const sent = deployment({ spec: { replicas: 2 } });
-    const next = new Strategy(DEPLOYMENT, hooks).prepareForUpdate(sent, stored(), undefined);
+    const next = updated(deployment({ spec: { replicas: 2 } }), stored(), undefined, new Strategy(DEPLOYMENT, hooks));
     expect(order).toEqual(['carryOver', 'defaults@3']);
     expect(next.metadata.generation).toBe(3);
   });

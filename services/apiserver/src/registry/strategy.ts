@@ -114,7 +114,10 @@ export class Strategy {
 
   /** After all defaulting: a changed spec is a new generation. */
   bumpGeneration(next: KObject, old: KObject): void {
-    if (old.metadata.generation !== undefined && !jsonEqual(specOf(next), specOf(old))) next.metadata.generation = old.metadata.generation + 1;
+    if (old.metadata.generation === undefined) return;
+    // A Deployment's annotations drive rollbacks and restarts, so they count as spec too.
+    const annotationsChanged = this.kind.kind === 'Deployment' && !jsonEqual(next.metadata.annotations ?? {}, old.metadata.annotations ?? {});
+    if (annotationsChanged || !jsonEqual(specOf(next), specOf(old))) next.metadata.generation = old.metadata.generation + 1;
   }
 
   validate(obj: KObject): StatusCause[] {

@@ -83,19 +83,19 @@ describe('validateMetadata', () => {
     for (const c of causes) expect(['FieldValueRequired', 'FieldValueInvalid']).toContain(c.reason);
   });
 
-  // BUG: Services are named by DNS-1035 labels in Kubernetes (ValidateServiceName =
+  // Regression (a kite bug, fixed): Services are named by DNS-1035 labels in Kubernetes (ValidateServiceName =
   // NameIsDNS1035Label): they must start with a letter, because the name becomes an environment
   // variable prefix and a DNS name. kite checks an RFC 1123 label and accepts "1web".
-  it.fails('service names must start with a letter (DNS-1035)', () => {
+  it('service names must start with a letter (DNS-1035)', () => {
     expect(printed(validateMetadata(SERVICE, { name: '1web' }))).toEqual([
       `metadata.name: Invalid value: "1web": a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')`,
     ]);
   });
 
-  // BUG: Kubernetes caps the total size of annotations at 256 KiB (ValidateAnnotationsSize:
+  // Regression (a kite bug, fixed): Kubernetes caps the total size of annotations at 256 KiB (ValidateAnnotationsSize:
   // `metadata.annotations: Too long: must have at most 262144 bytes`, the error big
   // last-applied-configuration annotations hit); kite stores any size.
-  it.fails('annotations larger than 256 KiB in total are rejected', () => {
+  it('annotations larger than 256 KiB in total are rejected', () => {
     const causes = validateMetadata(POD, { name: 'p', annotations: { 'kubectl.kubernetes.io/last-applied-configuration': 'x'.repeat(262_145) } });
     // The wording after "Too long:" changed across Kubernetes versions; the field and limit did not.
     expect(printed(causes)).toEqual([expect.stringMatching(/^metadata\.annotations: Too long: .*262144 bytes$/)]);

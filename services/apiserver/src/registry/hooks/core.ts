@@ -1,5 +1,5 @@
 import type { StatusCause } from '../../errors.js';
-import type { KObject } from '../../object.js';
+import { jsonEqual, type KObject } from '../../object.js';
 import type { KindHooks } from '../strategy.js';
 import { invalidValue, required } from '../validate-meta.js';
 import { at, duplicate, immutable, records } from './util.js';
@@ -20,18 +20,28 @@ function dataKeys(obj: KObject, fields: string[]): StatusCause[] {
   const seen = new Set<string>();
   for (const f of fields) {
     for (const k of Object.keys((obj[f] ?? {}) as object)) {
-      if (!DATA_KEY.test(k) || k.length > 253) causes.push(invalidValue(f, k, "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')"));
-      if (seen.has(k)) causes.push(duplicate(f, k));
+      const field = `${f}[${k}]`;
+      if (!DATA_KEY.test(k) || k.length > 253) causes.push(invalidValue(field, k, "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')"));
+      else if (k === '.') causes.push(invalidValue(field, k, "must not be '.'"));
+      else if (k === '..') causes.push(invalidValue(field, k, "must not be '..'"));
+      else if (k.startsWith('..')) causes.push(invalidValue(field, k, "must not start with '..'"));
+      if (seen.has(k)) causes.push(duplicate(field, k));
       seen.add(k);
     }
   }
   return causes;
 }
 
-const immutableData = (fields: string[]) => (obj: KObject, old: KObject): StatusCause[] =>
-  old.immutable === true && fields.some((f) => JSON.stringify(obj[f] ?? {}) !== JSON.stringify(old[f] ?? {}))
-    ? [{ reason: 'FieldValueForbidden', message: 'Forbidden: field is immutable when `immutable` is set', field: 'data' }]
-    : [];
+const immutableData =
+  (fields: string[]) =>
+  (obj: KObject, old: KObject): StatusCause[] => {
+    if (old.immutable !== true) return [];
+    const causes: StatusCause[] = [];
+    if (obj.immutable !== true) causes.push({ reason: 'FieldValueForbidden', message: 'Forbidden: field is immutable when `immutable` is set', field: 'immutable' });
+    for (const f of fields)
+      if (!jsonEqual(obj[f] ?? {}, old[f] ?? {})) causes.push({ reason: 'FieldValueForbidden', message: 'Forbidden: field is immutable when `immutable` is set', field: f });
+    return causes;
+  };
 
 export const configMapHooks: KindHooks = {
   validate: (cm) => dataKeys(cm, ['data', 'binaryData']),
@@ -72,7 +82,7 @@ export function serviceHooks(alloc: ServiceAllocator): KindHooks {
       const ports = records(spec.ports);
       for (const p of ports) {
         p.protocol ??= 'TCP';
-        p.targetPort ??= p.port;
+        if (p.targetPort === undefined || p.targetPort === 0 || p.targetPort === '') p.targetPort = p.port;
         if ((type === 'NodePort' || type === 'LoadBalancer') && p.nodePort === undefined) p.nodePort = alloc.nodePort();
       }
       if (type === 'NodePort' || type === 'LoadBalancer') spec.externalTrafficPolicy ??= 'Cluster';

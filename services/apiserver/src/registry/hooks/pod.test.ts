@@ -32,9 +32,9 @@ describe('defaultPullPolicy', () => {
     expect(defaultPullPolicy(image)).toBe(want);
   });
 
-  // BUG: Kubernetes parses the reference: `name:latest@sha256:…` has tag "latest", so it is
+  // Regression (a kite bug, fixed): Kubernetes parses the reference: `name:latest@sha256:…` has tag "latest", so it is
   // Always; kite sees the digest first and answers IfNotPresent.
-  it.fails('a digest with an explicit :latest tag → Always', () => {
+  it('a digest with an explicit :latest tag → Always', () => {
     expect(defaultPullPolicy('nginx:latest@sha256:0d17b565c37bcbd895e9d92315a05c1c3c9a29f762b011a10c54a66cd53c9b31')).toBe('Always');
   });
 });
@@ -92,17 +92,17 @@ describe('qosClass', () => {
     expect(qosClass(spec)).toBe(want);
   });
 
-  // BUG: Kubernetes compares quantities, not strings: 1 CPU is 1000m and 1Gi is 1024Mi.
-  it.fails.each([
+  // Regression (a kite bug, fixed): Kubernetes compares quantities, not strings: 1 CPU is 1000m and 1Gi is 1024Mi.
+  it.each([
     ['cpu "1" vs "1000m"', { cpu: '1', memory: '1Gi' }, { cpu: '1000m', memory: '1Gi' }],
     ['memory "1Gi" vs "1024Mi"', { cpu: '1', memory: '1Gi' }, { cpu: '1', memory: '1024Mi' }],
   ])('equal quantities written differently are Guaranteed: %s', (_title, requests, limits) => {
     expect(qosClass({ containers: [c({ requests, limits })] })).toBe('Guaranteed');
   });
 
-  // BUG: only cpu and memory count for QoS, and zero requests are ignored (GetPodQOS);
+  // Regression (a kite bug, fixed): only cpu and memory count for QoS, and zero requests are ignored (GetPodQOS);
   // kite counts any resource name and any value.
-  it.fails.each([
+  it.each([
     ['only ephemeral-storage', { requests: { 'ephemeral-storage': '1Gi' } }],
     ['only an extended resource', { limits: { 'example.com/gpu': '1' } }],
     ['a zero cpu request', { requests: { cpu: '0' } }],
@@ -167,17 +167,17 @@ describe('podHooks.defaults', () => {
     expect((specOf(p).tolerations as Obj[]).map((t) => t.tolerationSeconds)).toEqual([42, 42]);
   });
 
-  // BUG: the DefaultTolerationSeconds admission plugin treats an empty key as "every key"
+  // Regression (a kite bug, fixed): the DefaultTolerationSeconds admission plugin treats an empty key as "every key"
   // (`len(toleration.Key) == 0`), whatever is written for it; kite recognises only an absent key,
   // so `key: ""` (as YAML and Go clients write it) gets two extra tolerations.
-  it.fails('an empty-string key with Exists tolerates everything', () => {
+  it('an empty-string key with Exists tolerates everything', () => {
     expect(defaulted({ tolerations: [{ key: '', operator: 'Exists' }] }).tolerations).toEqual([{ key: '', operator: 'Exists' }]);
   });
 
-  // BUG: Kubernetes' SetDefaults_Pod copies limits into requests that are not set, for
+  // Regression (a kite bug, fixed): Kubernetes' SetDefaults_Pod copies limits into requests that are not set, for
   // containers and init containers, so the stored pod (and the scheduler, which reads
   // requests) sees requests equal to the limits; kite stores no requests.
-  it.fails('requests default to limits', () => {
+  it('requests default to limits', () => {
     const spec = defaulted({
       containers: [{ name: 'app', image: 'nginx:1.25', resources: { limits: { cpu: '500m', memory: '128Mi' }, requests: { cpu: '250m' } } }],
       initContainers: [{ name: 'init', image: 'busybox', resources: { limits: { memory: '64Mi' } } }],
@@ -233,9 +233,9 @@ describe('pod validation', () => {
     expect(printed(validatePodSpec({ containers: [{ name: 'app' }] }, 'spec.template.spec'))).toEqual(['spec.template.spec.containers[0].image: Required value']);
   });
 
-  // BUG: Kubernetes reports a zero containerPort as missing (`containerPort: Required value`),
+  // Regression (a kite bug, fixed): Kubernetes reports a zero containerPort as missing (`containerPort: Required value`),
   // not as out of range.
-  it.fails('containerPort 0 is a Required value', () => {
+  it('containerPort 0 is a Required value', () => {
     expect(printed(hooks.validate?.(pod({ containers: [{ name: 'app', image: 'nginx', ports: [{ containerPort: 0 }] }] })) ?? [])).toEqual([
       'spec.containers[0].ports[0].containerPort: Required value',
     ]);
@@ -288,19 +288,19 @@ describe('pod update restrictions', () => {
     expect(causes[0]?.message.startsWith(FORBIDDEN_PREFIX)).toBe(true);
   });
 
-  // BUG: only additions to tolerations are allowed (validateOnlyAddedTolerations: `spec.tolerations:
+  // Regression (a kite bug, fixed): only additions to tolerations are allowed (validateOnlyAddedTolerations: `spec.tolerations:
   // Forbidden: existing toleration can not be modified except its tolerationSeconds`); kite ignores
   // tolerations entirely, so one can be removed or changed.
-  it.fails.each([
+  it.each([
     ['removed', (s: Obj) => (s.tolerations = [])],
     ['changed', (s: Obj) => (((s.tolerations as Obj[])[0] as Obj).effect = 'NoSchedule')],
   ])('an existing toleration %s is forbidden', (_title, change) => {
     expect(printed(hooks.validateUpdate?.(edit(change), base()) ?? [])).toEqual(['spec.tolerations: Forbidden: existing toleration can not be modified except its tolerationSeconds']);
   });
 
-  // BUG: terminationGracePeriodSeconds may only go from a negative value to 1; kite lets any
+  // Regression (a kite bug, fixed): terminationGracePeriodSeconds may only go from a negative value to 1; kite lets any
   // change through.
-  it.fails('terminationGracePeriodSeconds 30 → 10 is forbidden', () => {
+  it('terminationGracePeriodSeconds 30 → 10 is forbidden', () => {
     const causes = hooks.validateUpdate?.(edit((s) => (s.terminationGracePeriodSeconds = 10)), base()) ?? [];
     expect(causes.map((c) => c.field)).toEqual(['spec']);
   });

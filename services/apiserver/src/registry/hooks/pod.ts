@@ -1,3 +1,4 @@
+import { Quantity } from '@kite/api';
 import type { StatusCause } from '../../errors.js';
 import { isObject, jsonEqual, type KObject } from '../../object.js';
 import type { KindHooks } from '../strategy.js';
@@ -11,11 +12,23 @@ export interface PodHookOptions {
 
 /** `IfNotPresent` for a pinned tag, `Always` for `:latest` or no tag, as Kubernetes defaults. */
 export function defaultPullPolicy(image: string): string {
-  const lastPart = image.split('/').pop() ?? image;
-  if (lastPart.includes('@')) return 'IfNotPresent';
+  const [name, digest] = image.split('@') as [string, string | undefined];
+  const lastPart = name.split('/').pop() ?? name;
   const tag = lastPart.includes(':') ? lastPart.slice(lastPart.lastIndexOf(':') + 1) : '';
-  return tag === '' || tag === 'latest' ? 'Always' : 'IfNotPresent';
+  if (tag === 'latest') return 'Always';
+  if (digest !== undefined) return 'IfNotPresent';
+  return tag === '' ? 'Always' : 'IfNotPresent';
 }
+
+function quantity(v: unknown): Quantity | undefined {
+  try {
+    return v === undefined || v === null ? undefined : Quantity.parse(String(v));
+  } catch {
+    return undefined;
+  }
+}
+
+const isZeroQ = (q: Quantity | undefined): boolean => q === undefined || q.milli === 0n;
 
 function allContainers(spec: unknown): Array<{ path: string; c: Record<string, unknown> }> {
   const out: Array<{ path: string; c: Record<string, unknown> }> = [];
@@ -24,7 +37,10 @@ function allContainers(spec: unknown): Array<{ path: string; c: Record<string, u
   return out;
 }
 
-/** Guaranteed, Burstable or BestEffort, from the containers' requests and limits. */
+/**
+ * Guaranteed, Burstable or BestEffort: only cpu and memory count, zero values are ignored,
+ * and quantities compare by value ("1" equals "1000m").
+ */
 export function qosClass(spec: unknown): string {
   const cs = [...records(at(spec, 'containers')), ...records(at(spec, 'initContainers'))];
   let any = false;
@@ -32,10 +48,11 @@ export function qosClass(spec: unknown): string {
   for (const c of cs) {
     const req = (at(c, 'resources', 'requests') ?? {}) as Record<string, unknown>;
     const lim = (at(c, 'resources', 'limits') ?? {}) as Record<string, unknown>;
-    if (Object.keys(req).length > 0 || Object.keys(lim).length > 0) any = true;
     for (const r of ['cpu', 'memory']) {
-      if (lim[r] === undefined) guaranteed = false;
-      else if (req[r] !== undefined && String(req[r]) !== String(lim[r])) guaranteed = false;
+      const l = quantity(lim[r]);
+      const q = quantity(req[r]) ?? l;
+      if (!isZeroQ(q) || !isZeroQ(l)) any = true;
+      if (isZeroQ(l) || q === undefined || l === undefined || q.cmp(l) !== 0) guaranteed = false;
     }
   }
   if (!any) return 'BestEffort';
@@ -61,7 +78,8 @@ function validatePodSpec(spec: unknown, prefix: string): StatusCause[] {
     if (!path.includes('ephemeral') && (typeof c.image !== 'string' || c.image.trim() === '')) causes.push(required(`${path}.image`));
     records(c.ports).forEach((p, i) => {
       const n = p.containerPort;
-      if (typeof n === 'number' && (n < 1 || n > 65535)) causes.push(invalidValue(`${path}.ports[${i}].containerPort`, n, 'must be between 1 and 65535, inclusive'));
+      if (n === undefined || n === 0) causes.push(required(`${path}.ports[${i}].containerPort`));
+      else if (typeof n === 'number' && (n < 1 || n > 65535)) causes.push(invalidValue(`${path}.ports[${i}].containerPort`, n, 'must be between 1 and 65535, inclusive'));
     });
   }
   const rp = at(spec, 'restartPolicy');
@@ -85,6 +103,9 @@ export function defaultPodSpec(spec: unknown): void {
   if (!isObject(spec)) return;
   for (const { c } of allContainers(spec)) {
     if (c.imagePullPolicy === undefined && typeof c.image === 'string') c.imagePullPolicy = defaultPullPolicy(c.image);
+    // Requests default to limits: what the scheduler counts is what the container may use.
+    const res = c.resources as { limits?: Record<string, unknown>; requests?: Record<string, unknown> } | undefined;
+    if (res?.limits !== undefined && Object.keys(res.limits).length > 0) res.requests = { ...res.limits, ...(res.requests ?? {}) };
   }
 }
 
@@ -99,7 +120,7 @@ export function podHooks(opts: PodHookOptions): KindHooks {
       spec.enableServiceLinks ??= true;
       const tolerations = records(spec.tolerations);
       for (const key of TOLERATED) {
-        const has = tolerations.some((t) => (t.key === key || (t.key === undefined && t.operator === 'Exists')) && (t.effect === undefined || t.effect === 'NoExecute'));
+        const has = tolerations.some((t) => (t.key === key || ((t.key === undefined || t.key === '') && t.operator === 'Exists')) && (t.effect === undefined || t.effect === '' || t.effect === 'NoExecute'));
         if (!has) tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: opts.defaultTolerationSeconds });
       }
       spec.tolerations = tolerations;
@@ -108,16 +129,29 @@ export function podHooks(opts: PodHookOptions): KindHooks {
     validate: (pod) => validatePodSpec(pod.spec, 'spec'),
     validateUpdate(pod, old) {
       // Only images, activeDeadlineSeconds and added tolerations may change on a running pod.
+      const oldGrace = at(old, 'spec', 'terminationGracePeriodSeconds');
       const strip = (o: KObject): unknown => {
         const s = structuredClone((o.spec ?? {}) as Record<string, unknown>);
+        // The one grace-period change allowed: a negative value may become 1.
+        if (typeof oldGrace === 'number' && oldGrace < 0 && s.terminationGracePeriodSeconds === 1) s.terminationGracePeriodSeconds = oldGrace;
         for (const list of ['containers', 'initContainers']) for (const c of records(s[list])) delete c.image;
         delete s.activeDeadlineSeconds;
         delete s.tolerations;
-        delete s.terminationGracePeriodSeconds;
         return s;
       };
-      if (jsonEqual(strip(pod), strip(old))) return [];
+      const causes: StatusCause[] = [];
+      // Tolerations may be added, and an existing one may only change its tolerationSeconds.
+      const sansSeconds = (t: Record<string, unknown>): unknown => ({ ...t, tolerationSeconds: undefined });
+      const now = records(at(pod, 'spec', 'tolerations')).map(sansSeconds);
+      for (const t of records(at(old, 'spec', 'tolerations'))) {
+        if (!now.some((n) => jsonEqual(n, sansSeconds(t)))) {
+          causes.push({ reason: 'FieldValueForbidden', message: 'Forbidden: existing toleration can not be modified except its tolerationSeconds', field: 'spec.tolerations' });
+          break;
+        }
+      }
+      if (jsonEqual(strip(pod), strip(old))) return causes;
       return [
+        ...causes,
         {
           reason: 'FieldValueForbidden',
           message:

@@ -22,8 +22,8 @@ export class ServiceIPs implements ServiceAllocator {
     private readonly services: () => KObject[],
   ) {
     const m = /^(\d+\.\d+\.\d+\.\d+)\/(\d+)$/.exec(cidr);
-    if (!m) throw new Error(`service CIDR must look like 10.96.0.0/12, got ${cidr}`);
-    const bits = Number(m[2]);
+    const bits = Number(m?.[2]);
+    if (!m || bits > 30 || (m[1] as string).split('.').some((o) => Number(o) > 255)) throw new Error(`service CIDR must look like 10.96.0.0/12, got ${cidr}`);
     this.size = 2 ** (32 - bits);
     this.base = toInt(m[1] as string) - (toInt(m[1] as string) % this.size);
   }
@@ -45,8 +45,11 @@ export class ServiceIPs implements ServiceAllocator {
 
   nodePort(): number {
     const used = new Set(this.services().flatMap((s) => records(at(s, 'spec', 'ports')).map((p) => p.nodePort)));
-    for (let tries = 0; tries < 1000; tries++) {
-      const port = randomInt(NODE_PORT_RANGE.min, NODE_PORT_RANGE.max + 1);
+    // From a random start, so concurrent creates rarely pick the same port, then every port in turn.
+    const span = NODE_PORT_RANGE.max - NODE_PORT_RANGE.min + 1;
+    const start = randomInt(0, span);
+    for (let i = 0; i < span; i++) {
+      const port = NODE_PORT_RANGE.min + ((start + i) % span);
       if (!used.has(port)) return port;
     }
     throw new Error('no free NodePort left');

@@ -72,9 +72,9 @@ describe('deployment validation', () => {
     expect(causes[0]?.field).toMatch(/^spec\.selector/);
   });
 
-  // BUG: Kubernetes prints the labels with Go's %#v, which sorts map keys; kite prints them in
+  // Regression (a kite bug, fixed): Kubernetes prints the labels with Go's %#v, which sorts map keys; kite prints them in
   // the order they were written.
-  it.fails('the mismatch message lists template labels sorted by key', () => {
+  it('the mismatch message lists template labels sorted by key', () => {
     expect(v({ template: template({ tier: 'front', app: 'api' }) })).toEqual([
       'spec.template.metadata.labels: Invalid value: map[string]string{"app":"api", "tier":"front"}: `selector` does not match template `labels`',
     ]);
@@ -192,10 +192,10 @@ describe('job', () => {
     expect(o).toEqual(before);
   });
 
-  // BUG: without manualSelector, Kubernetes' generateSelector adds the controller-uid label to a
+  // Regression (a kite bug, fixed): without manualSelector, Kubernetes' generateSelector adds the controller-uid label to a
   // selector the user wrote (and the uid/name labels to the template); kite leaves that selector
   // as written, so the job's pods are not tied to this job.
-  it.fails('a user selector without manualSelector still gets the controller-uid', () => {
+  it('a user selector without manualSelector still gets the controller-uid', () => {
     const spec = defaulted(job({ selector: { matchLabels: { team: 'ci' } } }));
     expect(spec.selector).toEqual({ matchLabels: { team: 'ci', 'batch.kubernetes.io/controller-uid': UID } });
   });

@@ -93,8 +93,9 @@ export const jobHooks: KindHooks = {
     }
     spec.parallelism ??= 1;
     const uid = job.metadata.uid;
-    if (spec.manualSelector !== true && uid !== undefined && spec.selector === undefined) {
-      spec.selector = { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } };
+    if (spec.manualSelector !== true && uid !== undefined) {
+      const sel = (spec.selector ??= {}) as { matchLabels?: Record<string, string> };
+      sel.matchLabels = { ...(sel.matchLabels ?? {}), 'batch.kubernetes.io/controller-uid': uid };
       const tpl = (spec.template ??= {}) as Record<string, unknown>;
       const meta = (tpl.metadata ??= {}) as Record<string, unknown>;
       meta.labels = {
