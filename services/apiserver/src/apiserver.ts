@@ -50,7 +50,7 @@ export async function startApiServer(opts: CompiledApiServerOptions, log: Logger
   const a = server.address() as AddressInfo;
   address = formatHostPort({ host: a.address, port: a.port });
   try {
-    await registry.start();
+    await registry.start({ host: a.address, port: a.port });
     started = true;
   } catch (err) {
     server.close();

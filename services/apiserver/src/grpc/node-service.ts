@@ -5,8 +5,12 @@ import type { KObject } from '../object.js';
 import type { Registry } from '../registry/registry.js';
 import { toGrpcError } from './object-service.js';
 
-/** metav1.MicroTime: RFC 3339 with microseconds. */
-export const microTime = (d: Date): string => d.toISOString().replace(/Z$/, '000Z');
+/** metav1.MicroTime now: RFC 3339 with real microseconds, so two beats in one millisecond differ. */
+export function microTimeNow(): string {
+  const micros = Math.floor((performance.timeOrigin + performance.now()) * 1000);
+  const d = new Date(Math.floor(micros / 1000));
+  return d.toISOString().replace(/\.\d{3}Z$/, `.${String(micros % 1_000_000).padStart(6, '0')}Z`);
+}
 
 /**
  * kite.v1 NodeService: a heartbeat renews the node's Lease in kube-node-lease (creating it on
@@ -15,7 +19,7 @@ export const microTime = (d: Date): string => d.toISOString().replace(/Z$/, '000
 export function nodeService(registry: Registry, log: Logger): grpc.UntypedServiceImplementation {
   const leases = registry.forKind('coordination.k8s.io/v1', 'Lease');
   const renew = async (node: string, duration: number): Promise<KObject> => {
-    const now = microTime(new Date());
+    const now = microTimeNow();
     try {
       return await leases.update(
         'kube-node-lease',

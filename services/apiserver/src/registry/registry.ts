@@ -23,6 +23,7 @@ export class Registry {
   readonly kinds: KindIndex;
   private readonly byKind = new Map<KindDef, Resource>();
   private readonly finalizer: NamespaceFinalizer;
+  private readonly ips: ServiceIPs;
 
   constructor(
     readonly storage: EtcdStorage,
@@ -33,7 +34,7 @@ export class Registry {
     this.kinds = new KindIndex();
     const lifecycle = new NamespaceLifecycle(() => this.forKind('v1', 'Namespace'));
     const check = schemaCheck(schema);
-    const ips = new ServiceIPs(opts.serviceCIDR, () => this.forKind('v1', 'Service').cache.snapshot().items);
+    const ips = (this.ips = new ServiceIPs(opts.serviceCIDR, () => this.forKind('v1', 'Service').cache.snapshot().items));
     const hooks: Record<string, KindHooks> = {
       Namespace: namespaceHooks,
       Pod: podHooks({ defaultTolerationSeconds: opts.defaultTolerationSeconds }),
@@ -72,8 +73,11 @@ export class Registry {
     return [...this.byKind.values()];
   }
 
-  /** Waits for every watch cache, creates the system namespaces, starts background work. */
-  async start(): Promise<void> {
+  /**
+   * Waits for every watch cache, creates the system namespaces and the `kubernetes` service
+   * (pointing at `apiserver`, host:port), and starts background work.
+   */
+  async start(apiserver: { host: string; port: number }): Promise<void> {
     await Promise.all(this.all().map((r) => r.cache.ready));
     const ns = this.forKind('v1', 'Namespace');
     for (const name of SYSTEM_NAMESPACES) {
@@ -84,7 +88,43 @@ export class Registry {
         if (!(err instanceof ApiError && err.reason === 'AlreadyExists')) throw err;
       }
     }
+    await this.ensureKubernetesService(apiserver);
     this.finalizer.start();
+  }
+
+  /** The `default/kubernetes` Service and its Endpoints, as every cluster has them. */
+  private async ensureKubernetesService(apiserver: { host: string; port: number }): Promise<void> {
+    const opts = { dryRun: false, fieldValidation: 'Strict' as const };
+    const labels = { component: 'apiserver', provider: 'kubernetes' };
+    const ignoreExisting = (err: unknown): void => {
+      if (!(err instanceof ApiError && err.reason === 'AlreadyExists')) throw err;
+    };
+    await this.forKind('v1', 'Service')
+      .create(
+        'default',
+        {
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata: { name: 'kubernetes', namespace: 'default', labels },
+          spec: { clusterIP: this.ips.first(), ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: apiserver.port }], sessionAffinity: 'None', type: 'ClusterIP' },
+        },
+        opts,
+      )
+      .catch(ignoreExisting);
+    const endpoints = {
+      apiVersion: 'v1',
+      kind: 'Endpoints',
+      metadata: { name: 'kubernetes', namespace: 'default', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } },
+      subsets: [{ addresses: [{ ip: apiserver.host }], ports: [{ name: 'https', port: apiserver.port, protocol: 'TCP' }] }],
+    };
+    const ep = this.forKind('v1', 'Endpoints');
+    try {
+      await ep.create('default', endpoints, opts);
+    } catch (err) {
+      ignoreExisting(err);
+      // A restarted apiserver may listen elsewhere: point the endpoints at it.
+      await ep.update('default', 'kubernetes', undefined, (cur) => ({ ...cur, subsets: endpoints.subsets }), opts);
+    }
   }
 
   stop(): void {

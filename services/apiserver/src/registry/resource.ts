@@ -140,7 +140,8 @@ export class Resource {
   ): Promise<KObject> {
     let dryResult: KObject | undefined;
     const r = await this.store.update(namespace, name, async (current) => {
-      const proposed = compute(current);
+      // compute may mutate what it is given; the stored version must stay as it was for the comparisons below.
+      const proposed = compute(structuredClone(current));
       if (proposed.metadata.name !== undefined && proposed.metadata.name !== name)
         throw badRequest(`the name of the object (${proposed.metadata.name}) does not match the name on the URL (${name})`);
       const next = this.schema.defaults(this.kind, this.strategy.prepareForUpdate(proposed, current, subresource));
