@@ -56,7 +56,8 @@ export class EtcdStorage {
     const svc = loadEtcdServices();
     const t = target(opts.endpoints);
     const creds = grpc.credentials.createInsecure();
-    const channelOpts = { 'grpc.keepalive_time_ms': 30_000, 'grpc.keepalive_timeout_ms': 10_000 };
+    // No 4 MiB cap on answers: a list of 10,000 pods is bigger, and etcd's Go client has none either.
+    const channelOpts = { 'grpc.keepalive_time_ms': 30_000, 'grpc.keepalive_timeout_ms': 10_000, 'grpc.max_receive_message_length': -1 };
     this.clients = {
       KV: new svc.KV(t, creds, channelOpts),
       Lease: new svc.Lease(t, creds, channelOpts),
