@@ -15,6 +15,8 @@ interface UpFlags {
   storeMetricsListen: string;
   apiserverListen: string;
   apiserverGrpcListen: string;
+  nodes: string;
+  profile: string;
   detach?: boolean;
 }
 
@@ -29,6 +31,8 @@ export function kiteCommand(): Command {
     .addOption(envOption(C, '--store-metrics-listen <host:port>', 'kite-store /healthz and /metrics address').default('127.0.0.1:2381'))
     .addOption(envOption(C, '--apiserver-listen <host:port>', 'kite-apiserver Kubernetes REST address').default('127.0.0.1:6443'))
     .addOption(envOption(C, '--apiserver-grpc-listen <host:port>', 'kite-apiserver kite.v1 gRPC address').default('127.0.0.1:6444'))
+    .addOption(envOption(C, '--nodes <n>', 'kubelets to start (node-1 … node-N)').default('0'))
+    .addOption(envOption(C, '--profile <profile>', 'timing profile for the node components: kubernetes or fast').default('kubernetes'))
     .addOption(envOption(C, '--detach', 'run in the background and return once the apiserver is ready'))
     .action(async (flags: UpFlags) => {
       const dataDir = flags.stateDir ?? flags.dataDir;
@@ -38,11 +42,24 @@ export function kiteCommand(): Command {
           '--store-metrics-listen', flags.storeMetricsListen,
           '--apiserver-listen', flags.apiserverListen,
           '--apiserver-grpc-listen', flags.apiserverGrpcListen,
+          '--nodes', flags.nodes,
+          '--profile', flags.profile,
         ]);
         return;
       }
       const log = createLogger({ component: C });
-      process.exitCode = await up({ ...flags, dataDir }, log);
+      const nodes = Number(flags.nodes);
+      if (!Number.isInteger(nodes) || nodes < 0 || nodes > 50) {
+        process.stderr.write(`kite: --nodes must be a whole number from 0 to 50, got ${JSON.stringify(flags.nodes)}\n`);
+        process.exitCode = 2;
+        return;
+      }
+      if (flags.profile !== 'kubernetes' && flags.profile !== 'fast') {
+        process.stderr.write(`kite: --profile must be "kubernetes" or "fast", got ${JSON.stringify(flags.profile)}\n`);
+        process.exitCode = 2;
+        return;
+      }
+      process.exitCode = await up({ ...flags, dataDir, nodes, profile: flags.profile }, log);
     });
   program
     .command('down')

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { apiServerBinPath } from '@kite/apiserver';
+import { kubeletBinPath } from '@kite/kubelet';
 import type { Logger } from '@kite/common';
 import { storeBinPath } from '@kite/store';
 import { writeKubeconfig } from './kubeconfig.js';
@@ -14,7 +15,14 @@ export interface UpOptions {
   storeMetricsListen: string;
   apiserverListen: string;
   apiserverGrpcListen: string;
+  /** Kubelets to start: node-1 … node-N, each with its own pod CIDR. */
+  nodes: number;
+  /** Timing profile handed to the node components. */
+  profile: string;
 }
+
+/** node-i's pod CIDR. The controller manager's node IPAM takes this over in a later issue. */
+export const podCIDR = (i: number): string => `10.244.${i}.0/24`;
 
 interface Started {
   child: ChildProcess;
@@ -90,12 +98,34 @@ export async function up(opts: UpOptions, log: Logger): Promise<number> {
     );
     track('kite-apiserver', api.child);
     const a = await api.started;
+    const grpc = a.match[2] as string;
+    const nodes: Array<{ name: string; streaming: string }> = [];
+    for (let i = 1; i <= opts.nodes; i++) {
+      const name = `node-${i}`;
+      const kubelet = startComponent(
+        `kite-kubelet ${name}`,
+        kubeletBinPath,
+        [
+          '--node-name', name,
+          '--apiserver', grpc,
+          '--root-dir', path.resolve(opts.dataDir, 'nodes', name),
+          '--pod-cidr', podCIDR(i),
+          '--profile', opts.profile,
+          '--streaming-listen', '127.0.0.1:0',
+          '--metrics-listen', '127.0.0.1:0',
+        ],
+        /kite-kubelet \S+ listening on (\S+)/,
+      );
+      track(`kite-kubelet ${name}`, kubelet.child);
+      nodes.push({ name, streaming: (await kubelet.started).match[1] as string });
+    }
     const kubeconfig = await writeKubeconfig(opts.dataDir, `http://${a.match[1]}`);
     const state: ClusterState = {
       pid: process.pid,
       startedAt: new Date().toISOString(),
       store: { endpoint: s.match[1] as string, metrics: s.match[2] as string },
-      apiserver: { url: `http://${a.match[1]}`, grpc: a.match[2] as string },
+      apiserver: { url: `http://${a.match[1]}`, grpc },
+      nodes,
       kubeconfig,
     };
     await writeState(opts.dataDir, state);

@@ -1,1 +1,1 @@
-export {};
+export { kubeletBinPath } from './paths.js';
