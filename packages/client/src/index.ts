@@ -16,3 +16,4 @@ export {
   type DeleteOptions,
 } from './kite-client.js';
 export { Informer, objectKey, type InformerOptions, type EventHandlers, type InformerLogger } from './informer.js';
+export { LeaderElector, type LeaderElectionOptions, type Lease } from './leader-election.js';

@@ -1,0 +1,198 @@
+import { createHash } from 'node:crypto';
+import { mkdir, open, readFile, readdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { run } from './command.js';
+
+/** An IPv4 CIDR as numbers: enough to hand out addresses and name the gateway. */
+export interface Cidr {
+  base: number;
+  prefix: number;
+}
+
+export function parseCidr(text: string): Cidr {
+  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(text.trim());
+  if (!m) throw new Error(`podCIDR ${text}: not an IPv4 CIDR`);
+  const octets = m.slice(1, 5).map(Number);
+  const prefix = Number(m[5]);
+  if (octets.some((o) => o > 255) || prefix < 8 || prefix > 30) throw new Error(`podCIDR ${text}: out of range`);
+  const addr = octets.reduce((acc, o) => acc * 256 + o, 0);
+  const size = 2 ** (32 - prefix);
+  return { base: addr - (addr % size), prefix };
+}
+
+export function formatIp(n: number): string {
+  return [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
+}
+
+export function gatewayOf(c: Cidr): string {
+  return formatIp(c.base + 1);
+}
+
+/** Host-side names for a node and its pods; short hashes keep interface names within 15 bytes. */
+export function nodeTag(nodeName: string): string {
+  return createHash('sha256').update(nodeName).digest('hex').slice(0, 6);
+}
+
+export function bridgeName(nodeName: string): string {
+  return `kite-br${nodeTag(nodeName)}`;
+}
+
+export function netnsName(nodeName: string, uid: string): string {
+  return `kite-${nodeTag(nodeName)}-${uid}`;
+}
+
+export function vethName(nodeName: string, uid: string): string {
+  return `kitev${createHash('sha256').update(`${nodeName}/${uid}`).digest('hex').slice(0, 9)}`;
+}
+
+export const NETNS_DIR = '/run/netns';
+
+/**
+ * Pod networking for one node: a bridge holding the podCIDR's first address, and per pod a
+ * network namespace joined to it by a veth. Addresses are leased by files under `ipamDir`
+ * (created exclusively), so a restarted kubelet never hands out an address still in use.
+ */
+export class PodNetwork {
+  readonly cidr: Cidr;
+  readonly bridge: string;
+  private leases?: Map<string, string>; // ip → uid
+  private lock: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly ip: string,
+    private readonly nodeName: string,
+    podCIDR: string,
+    private readonly ipamDir: string,
+  ) {
+    this.cidr = parseCidr(podCIDR);
+    this.bridge = bridgeName(nodeName);
+  }
+
+  /** Creates the bridge (or fixes its address) and brings it up; safe to repeat. */
+  async ensureBridge(): Promise<void> {
+    const gw = `${gatewayOf(this.cidr)}/${this.cidr.prefix}`;
+    const shown = await run(this.ip, ['-j', 'addr', 'show', 'dev', this.bridge]).catch(() => undefined);
+    if (shown === undefined) {
+      await run(this.ip, ['link', 'add', this.bridge, 'type', 'bridge']);
+    }
+    const addrs = shown ? (JSON.parse(shown) as Array<{ addr_info?: Array<{ local: string; prefixlen: number }> }>) : [];
+    const have = (addrs[0]?.addr_info ?? []).map((a) => `${a.local}/${a.prefixlen}`);
+    if (!have.includes(gw)) {
+      await run(this.ip, ['addr', 'flush', 'dev', this.bridge]);
+      await run(this.ip, ['addr', 'add', gw, 'dev', this.bridge]);
+    }
+    await run(this.ip, ['link', 'set', this.bridge, 'up']);
+  }
+
+  async removeBridge(): Promise<void> {
+    await run(this.ip, ['link', 'del', this.bridge]).catch(() => undefined);
+  }
+
+  /** Creates the pod's namespace, veth, address and routes; returns its IP and netns path. */
+  async attach(uid: string): Promise<{ ip: string; netns: string }> {
+    const ns = netnsName(this.nodeName, uid);
+    const veth = vethName(this.nodeName, uid);
+    const ip = await this.lease(uid);
+    // Half-made leftovers of an earlier attempt would make every step below fail.
+    await this.detach(uid, { keepLease: true });
+    await run(this.ip, ['netns', 'add', ns]);
+    await run(this.ip, ['link', 'add', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns]);
+    await run(this.ip, ['link', 'set', veth, 'master', this.bridge, 'up']);
+    const batch = [
+      `link set lo up`,
+      `addr add ${ip}/${this.cidr.prefix} dev eth0`,
+      `link set eth0 up`,
+      `route add default via ${gatewayOf(this.cidr)}`,
+    ].join('\n');
+    await run(this.ip, ['-n', ns, '-batch', '-'], `${batch}\n`);
+    return { ip, netns: path.join(NETNS_DIR, ns) };
+  }
+
+  /** Deletes the pod's veth and namespace (its processes must be gone) and frees its address. */
+  async detach(uid: string, opts: { keepLease?: boolean } = {}): Promise<void> {
+    await run(this.ip, ['link', 'del', vethName(this.nodeName, uid)]).catch(() => undefined);
+    await run(this.ip, ['netns', 'del', netnsName(this.nodeName, uid)]).catch(() => undefined);
+    if (!opts.keepLease) await this.release(uid);
+  }
+
+  /** Namespaces of this node's pods that exist on the host, by pod UID. */
+  async existingNamespaces(): Promise<string[]> {
+    const prefix = `kite-${nodeTag(this.nodeName)}-`;
+    const names = await readdir(NETNS_DIR).catch(() => [] as string[]);
+    return names.filter((n) => n.startsWith(prefix)).map((n) => n.slice(prefix.length));
+  }
+
+  /** PIDs of processes living in the pod's network namespace. */
+  async pidsIn(uid: string): Promise<number[]> {
+    const out = await run(this.ip, ['netns', 'pids', netnsName(this.nodeName, uid)]).catch(() => '');
+    return out.split('\n').filter(Boolean).map(Number);
+  }
+
+  /** Veths still attached to the bridge whose pods are gone. */
+  async strayVeths(keepUids: string[]): Promise<string[]> {
+    const keep = new Set(keepUids.map((u) => vethName(this.nodeName, u)));
+    const out = await run(this.ip, ['-j', 'link', 'show', 'master', this.bridge]).catch(() => '[]');
+    const links = JSON.parse(out || '[]') as Array<{ ifname: string }>;
+    return links.map((l) => l.ifname).filter((n) => n.startsWith('kitev') && !keep.has(n));
+  }
+
+  async deleteLink(name: string): Promise<void> {
+    await run(this.ip, ['link', 'del', name]).catch(() => undefined);
+  }
+
+  /** Pod UIDs holding an address lease. */
+  async leasedUids(): Promise<string[]> {
+    return [...new Set((await this.loadLeases()).values())];
+  }
+
+  private async lease(uid: string): Promise<string> {
+    return this.serial(async () => {
+      const leases = await this.loadLeases();
+      for (const [ip, owner] of leases) if (owner === uid) return ip;
+      const last = this.cidr.base + 2 ** (32 - this.cidr.prefix) - 2;
+      for (let n = this.cidr.base + 2; n <= last; n++) {
+        const ip = formatIp(n);
+        if (leases.has(ip)) continue;
+        try {
+          const fh = await open(path.join(this.ipamDir, ip), 'wx');
+          await fh.writeFile(uid);
+          await fh.close();
+          leases.set(ip, uid);
+          return ip;
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        }
+      }
+      throw new Error(`no free address left in ${formatIp(this.cidr.base)}/${this.cidr.prefix}`);
+    });
+  }
+
+  private async release(uid: string): Promise<void> {
+    await this.serial(async () => {
+      const leases = await this.loadLeases();
+      for (const [ip, owner] of [...leases]) {
+        if (owner !== uid) continue;
+        await rm(path.join(this.ipamDir, ip), { force: true });
+        leases.delete(ip);
+      }
+    });
+  }
+
+  private async loadLeases(): Promise<Map<string, string>> {
+    if (this.leases) return this.leases;
+    await mkdir(this.ipamDir, { recursive: true });
+    const leases = new Map<string, string>();
+    for (const name of await readdir(this.ipamDir)) {
+      leases.set(name, (await readFile(path.join(this.ipamDir, name), 'utf8').catch(() => '')).trim());
+    }
+    this.leases = leases;
+    return leases;
+  }
+
+  /** Leases are read-modify-write: one at a time within this process. */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.lock.then(fn, fn);
+    this.lock = next.catch(() => undefined);
+    return next;
+  }
+}

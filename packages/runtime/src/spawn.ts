@@ -1,0 +1,207 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import type { HostTools } from './capabilities.js';
+import { shQuote, waitFor } from './command.js';
+import type { ContainerSpec, RuntimeCapabilities } from './types.js';
+
+export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+export interface LaunchContext {
+  tools: HostTools;
+  capabilities: RuntimeCapabilities;
+  /** Cgroup directories the container joins before its program starts. */
+  cgroupDirs: string[];
+  /** Per-container directory on the node backing its private /tmp. */
+  tmpDir: string;
+  /** Per-container empty directory where its private /dev is assembled before moving into place. */
+  devDir: string;
+}
+
+export interface Launched {
+  child: ChildProcess;
+  /** The chain's exit, listened for from the spawn on so a quick exit is never missed. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Both output pipes have closed. */
+  drained: Promise<void>;
+  /** Host PID of the shell that is the container's PID 1 (the target for nsenter). */
+  initPid: number;
+  /** Host PID of the container's program, child of that shell (0 if it ended at once). */
+  appPid: number;
+}
+
+/** The container's environment: exactly what the spec says, with a PATH if it has none. */
+export function containerEnv(env: Record<string, string>): Record<string, string> {
+  return 'PATH' in env ? { ...env } : { PATH: DEFAULT_PATH, ...env };
+}
+
+/**
+ * The shell that prepares the container from inside its new namespaces and then runs the
+ * program as its child. The shell stays as PID 1 (like a pod's pause process with a shared
+ * PID namespace) so the program gets default signal behaviour and its exit code comes back
+ * as the shell's. Setup errors go to fd 3, which the runtime reads; "ready" says setup is done.
+ */
+export function setupScript(spec: ContainerSpec, ctx: LaunchContext): string {
+  const q = shQuote;
+  const isolated = ctx.capabilities.mounts;
+  // ':' keeps the block valid when there is nothing to set up.
+  const lines: string[] = ['set -e', '{', ':'];
+  for (const dir of ctx.cgroupDirs) lines.push(`echo 0 > ${q(path.join(dir, 'cgroup.procs'))}`);
+  if (isolated) {
+    // Every source is a node path, and it may lie under the node's /tmp: so bind everything
+    // while /tmp is still the node's, staging volumes meant for /tmp inside the private /tmp dir.
+    const dir = spec.sandbox.dir;
+    lines.push(`mount --bind ${q(path.join(dir, 'etc-hosts'))} /etc/hosts`);
+    // A host-network pod keeps the node's hostname (no UTS namespace), as in Kubernetes.
+    if (spec.sandbox.netns) {
+      lines.push(`mount --bind ${q(path.join(dir, 'etc-hostname'))} /etc/hostname`);
+      lines.push(`cat ${q(path.join(dir, 'etc-hostname'))} > /proc/sys/kernel/hostname`);
+    }
+    lines.push(...privateDevLines(ctx.devDir));
+    const wholeTmp = spec.mounts.find((m) => path.posix.normalize(m.containerPath) === '/tmp');
+    const underTmp = (p: string): boolean => path.posix.normalize(p).startsWith('/tmp/');
+    const tmpSource = wholeTmp?.hostPath ?? ctx.tmpDir;
+    if (!wholeTmp) lines.push(`mkdir -p ${q(ctx.tmpDir)}`, `chmod 1777 ${q(ctx.tmpDir)}`);
+    const roLater: string[] = [];
+    for (const m of spec.mounts) {
+      if (m === wholeTmp) continue;
+      const staged = underTmp(m.containerPath)
+        ? path.join(tmpSource, path.posix.relative('/tmp', path.posix.normalize(m.containerPath)))
+        : m.containerPath;
+      lines.push(...bindLines(m.hostPath, staged));
+      if (m.readOnly) {
+        if (underTmp(m.containerPath)) roLater.push(m.containerPath);
+        else lines.push(`mount -o remount,bind,ro ${q(m.containerPath)}`);
+      }
+    }
+    lines.push(`mount --rbind ${q(tmpSource)} /tmp`);
+    if (wholeTmp?.readOnly) lines.push('mount -o remount,bind,ro /tmp');
+    for (const p of roLater) lines.push(`mount -o remount,bind,ro ${q(p)}`);
+  }
+  if (spec.workingDir) lines.push(`mkdir -p ${q(spec.workingDir)}`, `cd ${q(spec.workingDir)}`);
+  lines.push('} 2>&3');
+  lines.push(`echo ready >&3`, `exec 3>&-`);
+  const env = Object.entries(containerEnv(spec.env)).map(([k, v]) => q(`${k}=${v}`));
+  lines.push(`set +e`, `${q(ctx.tools.env)} -i ${env.join(' ')} "$@"`, 'exit $?');
+  return lines.join('\n');
+}
+
+/** Device nodes a container gets from the node; nothing else of the node's /dev is visible. */
+const DEVICES = ['null', 'zero', 'full', 'random', 'urandom', 'tty', 'ptmx'];
+
+/**
+ * A private /dev (a small tmpfs with the usual devices, the node's ptys, its own /dev/shm), so
+ * mount points such as /dev/termination-log are made there and not on the node's /dev.
+ */
+function privateDevLines(devDir: string): string[] {
+  const d = shQuote(devDir);
+  return [
+    `mkdir -p ${d}`,
+    `mount -t tmpfs -o mode=755,size=1024k,nosuid kite-dev ${d}`,
+    ...DEVICES.map((n) => `: > ${d}/${n}; mount --bind /dev/${n} ${d}/${n}`),
+    `mkdir ${d}/pts ${d}/shm`,
+    `mount --rbind /dev/pts ${d}/pts`,
+    `mount -t tmpfs -o mode=1777,size=65536k,nosuid,nodev shm ${d}/shm`,
+    `ln -s /proc/self/fd ${d}/fd`,
+    ...['stdin', 'stdout', 'stderr'].map((n, i) => `ln -s /proc/self/fd/${i} ${d}/${n}`),
+    `mount --move ${d} /dev`,
+  ];
+}
+
+/** Binds `src` at `dst`, first making the mount point the same kind (directory or file) as `src`. */
+function bindLines(src: string, dst: string): string[] {
+  const [s, d] = [shQuote(src), shQuote(dst)];
+  return [
+    `if [ -d ${s} ]; then mkdir -p ${d}; elif [ ! -e ${d} ]; then mkdir -p "$(dirname ${d})"; : > ${d}; fi`,
+    `mount --bind ${s} ${d}`,
+  ];
+}
+
+/** setpriv (parent-death signal) → nsenter (pod network) → unshare (mount, PID, UTS) → sh. */
+export function containerCommand(spec: ContainerSpec, ctx: LaunchContext): string[] {
+  const t = ctx.tools;
+  const cmd: string[] = [];
+  // PDEATHSIG survives exec, so it covers nsenter and unshare; unshare --kill-child passes it on.
+  if (t.setpriv) cmd.push(t.setpriv, '--pdeathsig', 'KILL', '--');
+  if (ctx.capabilities.mounts && t.unshare) {
+    if (spec.sandbox.netns && t.nsenter) cmd.push(t.nsenter, `--net=${spec.sandbox.netns}`, '--');
+    cmd.push(t.unshare, '--mount', '--propagation', 'private', '--pid', '--fork', '--kill-child', '--mount-proc');
+    if (spec.sandbox.netns) cmd.push('--uts');
+    cmd.push('--');
+  }
+  cmd.push(t.sh, '-c', setupScript(spec, ctx), 'sh', ...spec.argv);
+  return cmd;
+}
+
+export async function childrenOf(pid: number): Promise<number[]> {
+  try {
+    const text = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8');
+    return text.split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Starts the container and resolves once its program has been forked; rejects with the setup's
+ * own error text when setup fails (a missing mount source, an unwritable cgroup).
+ */
+export async function launch(
+  spec: ContainerSpec,
+  ctx: LaunchContext,
+  onOutput: (stream: 'stdout' | 'stderr', chunk: Buffer) => void,
+): Promise<Launched> {
+  const [file, ...args] = containerCommand(spec, ctx);
+  const child = spawn(file!, args, {
+    env: { PATH: DEFAULT_PATH },
+    // Like an image without WORKDIR; never the kubelet's own directory.
+    cwd: '/',
+    stdio: [spec.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe', 'pipe'],
+    // Its own process group: a terminal's ^C to the kubelet must not reach containers directly.
+    detached: true,
+  });
+  // Read output from the first moment: Node discards what nobody reads once the child exits.
+  const drained = Promise.all(
+    (['stdout', 'stderr'] as const).map((name) => {
+      const stream = child[name]!;
+      stream.on('data', (chunk: Buffer) => onOutput(name, chunk));
+      return new Promise<void>((resolve) => stream.once('close', resolve));
+    }),
+  ).then(() => undefined);
+  let gone = false;
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('exit', (code, signal) => {
+      gone = true;
+      resolve({ code, signal });
+    });
+  });
+  const spawned = await new Promise<boolean>((resolve) => {
+    child.once('spawn', () => resolve(true));
+    child.once('error', () => resolve(false));
+  });
+  if (!spawned || child.pid === undefined) throw new Error(`cannot start ${file}`);
+  const pid = child.pid;
+
+  const setup = child.stdio[3] as Readable;
+  let text = '';
+  const ready = await new Promise<boolean>((resolve) => {
+    setup.on('data', (b: Buffer) => {
+      text += b.toString('utf8');
+      if (/(^|\n)ready\n/.test(text)) resolve(true);
+    });
+    void exited.then(() => setTimeout(() => resolve(/(^|\n)ready\n/.test(text)), 0));
+  });
+  // Only setup writes to fd 3; unshare would hold it open for the container's whole life.
+  setup.destroy();
+  if (!ready) {
+    const why = text.trim() || `exited with ${child.exitCode ?? child.signalCode}`;
+    throw new Error(`container ${spec.name} setup failed: ${why}`);
+  }
+  const isolated = ctx.capabilities.mounts && Boolean(ctx.tools.unshare);
+  // A container may be done before we look: then its PIDs no longer matter.
+  const firstChild = async (parent: number): Promise<number | undefined> => (await childrenOf(parent))[0] ?? (gone ? 0 : undefined);
+  const initPid = isolated ? ((await waitFor(() => firstChild(pid), 2_000, 2)) ?? 0) || pid : pid;
+  const appPid = (await waitFor(() => firstChild(initPid), 2_000, 2)) ?? 0;
+  return { child, exited, drained, initPid, appPid };
+}

@@ -1,0 +1,10 @@
+export { Scheduler } from './scheduler.js';
+export { startScheduler, type RunningScheduler } from './start-scheduler.js';
+export { compileSchedulerOptions, type SchedulerOptions, type CompiledSchedulerOptions } from './options.js';
+export { schedulerCommand } from './cli.js';
+export { Framework, numFeasibleNodesToFind, type ScheduleResult } from './framework/framework.js';
+export { PluginRegistry, DEFAULT_PROFILE, type ProfileConfig } from './framework/registry.js';
+export { inTreeRegistry } from './plugins/index.js';
+export { Status, Code } from './framework/status.js';
+export { CycleState } from './framework/cycle-state.js';
+export type { FilterPlugin, PreFilterPlugin, ScorePlugin, Snapshot, NodeScore } from './framework/interfaces.js';
