@@ -67,3 +67,65 @@ export function loadKiteServices(): KiteServices {
   kiteCached = pkg.kite.v1;
   return kiteCached;
 }
+
+export interface KubeletServices {
+  KubeletStreaming: grpc.ServiceClientConstructor;
+}
+
+let kubeletCached: KubeletServices | undefined;
+
+/** Loads the kubelet's streaming service (logs, exec, attach, port-forward) once per process. */
+export function loadKubeletServices(): KubeletServices {
+  if (kubeletCached) return kubeletCached;
+  const def = protoLoader.loadSync(['v1/kubelet.proto'], kiteLoaderOptions);
+  const pkg = grpc.loadPackageDefinition(def) as unknown as { kite: { v1: KubeletServices } };
+  kubeletCached = pkg.kite.v1;
+  return kubeletCached;
+}
+
+/** kite.v1 KubeletStreaming messages as grpc-js hands them over (kubelet.proto, keepCase). */
+export interface KubeletContainerRef {
+  namespace: string;
+  pod: string;
+  container: string;
+}
+
+export interface KubeletLogsRequest {
+  target?: KubeletContainerRef;
+  follow?: boolean;
+  tail_lines?: number;
+  since_time?: string;
+  timestamps?: boolean;
+  previous?: boolean;
+  limit_bytes?: number;
+}
+
+export interface KubeletExecStart {
+  target?: KubeletContainerRef;
+  command?: string[];
+  tty?: boolean;
+  stdin?: boolean;
+  stdout?: boolean;
+  stderr?: boolean;
+}
+
+/** Exactly one member is set (`frame` names it on received messages). */
+export interface KubeletExecFrame {
+  start?: KubeletExecStart;
+  stdin?: Buffer;
+  stdin_eof?: boolean;
+  resize?: { width: number; height: number };
+  started?: boolean;
+  stdout?: Buffer;
+  stderr?: Buffer;
+  exit_code?: number;
+  frame?: string;
+}
+
+export interface KubeletPortForwardFrame {
+  start?: { namespace: string; pod: string; port: number };
+  connected?: boolean;
+  data?: Buffer;
+  eof?: boolean;
+  frame?: string;
+}

@@ -13,12 +13,15 @@ import type { RequestInfo } from './request-info.js';
 import { sendJson, warningHeaders } from './respond.js';
 import { handleBinding, handleEviction, scaleOf, applyScale } from '../registry/subresources.js';
 import { toTable, wantsTable, type IncludeObject } from './table.js';
+import type { Streaming } from './streaming/index.js';
 import { serveWatch } from './watch.js';
 
 export interface RestContext {
   registry: Registry;
   /** Decodes a `application/vnd.kubernetes.protobuf` body into Kubernetes JSON. */
   decodeProtobuf(body: Buffer): unknown;
+  /** pods/log, exec, attach, portforward (upgrades arrive through the server's 'upgrade' event). */
+  streaming?: Streaming;
 }
 
 const STREAMING = new Set(['log', 'exec', 'attach', 'portforward']);
@@ -61,8 +64,10 @@ export async function serveResource(ctx: RestContext, req: http.IncomingMessage,
   const ns = r.kind.namespaced ? info.namespace : undefined;
   const sub = info.subresource;
   if (sub !== undefined && !r.kind.subresources.includes(sub as never)) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
-  if (sub !== undefined && STREAMING.has(sub))
+  if (sub !== undefined && STREAMING.has(sub)) {
+    if (ctx.streaming !== undefined && r.kind.kind === 'Pod' && ns !== undefined && info.name !== undefined) return ctx.streaming.serve(req, res, sub, ns, info.name, q);
     throw notImplemented(`${r.kind.resource}/${sub} is not available yet: kite's kubelet streaming service is not built (pod ${info.name ?? ''})`);
+  }
   const method = req.method ?? 'GET';
 
   if (sub === 'binding' || sub === 'eviction') {

@@ -16,6 +16,7 @@ import { aggregatedDiscovery, aggregatedFormat, apiGroupDocument, apiGroupList, 
 import { BadPath, parseResourcePath } from './request-info.js';
 import { serveResource, type RestContext } from './rest.js';
 import { sendError, sendJson } from './respond.js';
+import { Streaming } from './streaming/index.js';
 
 export interface ApiHttpOptions {
   registry: Registry;
@@ -68,8 +69,10 @@ export function createApiHttpServer(o: ApiHttpOptions): http.Server {
 
   const { registry } = o;
   const openapi = new OpenApiCache(registry.schema, registry);
+  const streaming = new Streaming(registry, o.log);
   const ctx: RestContext = {
     registry,
+    streaming,
     decodeProtobuf(body) {
       try {
         return decodeKubernetesProtobuf(registry.schema, (apiVersion, kind) => registry.kinds.kind(apiVersion, kind)?.type, body);
@@ -129,7 +132,7 @@ export function createApiHttpServer(o: ApiHttpOptions): http.Server {
 
   const notFoundPage = (res: http.ServerResponse): void => sendJson(res, 404, new ApiError(404, 'NotFound', 'the server could not find the requested resource', {}).toStatus());
 
-  return http.createServer((req, res) => {
+  const server = http.createServer((req, res) => {
     const started = process.hrtime.bigint();
     const url = new URL(req.url ?? '/', 'http://localhost');
     let info: ReturnType<typeof parseResourcePath>;
@@ -165,4 +168,7 @@ export function createApiHttpServer(o: ApiHttpOptions): http.Server {
       sendError(res, err, (e) => o.log.error({ err: e, method: req.method, url: req.url }, 'request failed'));
     });
   });
+  server.on('upgrade', streaming.upgrade);
+  server.on('close', () => streaming.close());
+  return server;
 }
