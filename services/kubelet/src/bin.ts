@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+import { OptionsError, StartupError } from '@kite/common';
+import { kubeletCommand } from './cli.js';
+
+try {
+  await kubeletCommand().parseAsync();
+  process.exit(0);
+} catch (err) {
+  if (err instanceof OptionsError) {
+    process.stderr.write(`kite-kubelet: ${err.message}\n`);
+    process.exit(2);
+  }
+  if (err instanceof StartupError) {
+    process.stderr.write(`kite-kubelet: ${err.message}\n`);
+    process.exit(1);
+  }
+  process.stderr.write(`kite-kubelet: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+}

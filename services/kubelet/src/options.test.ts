@@ -1,0 +1,37 @@
+import { OptionsError } from '@kite/common';
+import { describe, expect, it } from 'vitest';
+import { compileKubeletOptions, parseLabels, parseTaints } from './options.js';
+
+describe('compileKubeletOptions', () => {
+  it('takes its figures from the profile unless a flag says otherwise', () => {
+    const k = compileKubeletOptions({ nodeName: 'n1' });
+    expect(k).toMatchObject({ profile: 'kubernetes', leaseRenewMs: 10_000, leaseDurationSeconds: 40, statusUpdateMs: 10_000, statusReportMs: 300_000, backoff: { initialMs: 10_000, maxMs: 300_000, resetAfterMs: 600_000 }, pods: 110 });
+    const f = compileKubeletOptions({ nodeName: 'n1', profile: 'fast', crashBackoffMax: '30s' });
+    expect(f).toMatchObject({ leaseRenewMs: 1000, leaseDurationSeconds: 4, backoff: { initialMs: 1000, maxMs: 30_000, resetAfterMs: 10_000 } });
+  });
+
+  it('reads capacity, labels, taints and addresses', () => {
+    const k = compileKubeletOptions({ nodeName: 'Node-1', capacityCpu: '1500m', capacityMemory: '2Gi', capacityPods: '20', podCidr: '10.244.1.0/24', nodeLabels: 'zone=a,example.com/role=edge', registerWithTaints: 'dedicated=gpu:NoSchedule,spot:PreferNoSchedule', streamingListen: ':0' });
+    expect(k).toMatchObject({ nodeName: 'node-1', cpuMillis: 1500, memoryBytes: 2 * 1024 ** 3, pods: 20, podCIDR: '10.244.1.0/24', labels: { zone: 'a', 'example.com/role': 'edge' }, streamingListen: { host: '127.0.0.1', port: 0 } });
+    expect(k.taints).toEqual([{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }, { key: 'spot', effect: 'PreferNoSchedule' }]);
+  });
+
+  it.each([
+    [{ profile: 'slow' }, '--profile must be kubernetes or fast'],
+    [{ nodeName: 'bad_name' }, '--node-name must be a DNS subdomain'],
+    [{ podCidr: '10.0.0.0' }, '--pod-cidr must be an IPv4 CIDR'],
+    [{ capacityPods: '0' }, '--capacity-pods must be a positive integer'],
+    [{ nodeLeaseRenewInterval: 'soon' }, '--node-lease-renew-interval: invalid duration'],
+    [{ crashBackoffInitial: '1m', crashBackoffMax: '10s' }, '--crash-backoff-max must not be shorter'],
+    [{ nodeLabels: 'bad key=x' }, '--node-labels: invalid label key'],
+    [{ registerWithTaints: 'k=v:Sometimes' }, '--register-with-taints:'],
+  ])('rejects %j', (o, message) => {
+    expect(() => compileKubeletOptions({ nodeName: 'n', ...o })).toThrow(OptionsError);
+    expect(() => compileKubeletOptions({ nodeName: 'n', ...o })).toThrow(message);
+  });
+
+  it('parses empty label and taint lists', () => {
+    expect(parseLabels('')).toEqual({});
+    expect(parseTaints(' ')).toEqual([]);
+  });
+});

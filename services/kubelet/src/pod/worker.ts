@@ -1,0 +1,407 @@
+/**
+ * One pod's worker: it owns everything the kubelet does for that pod UID, in one place, so
+ * work on a pod is never done twice at once (CONVENTIONS 10). The latest pod object wins; a
+ * kill, once asked for, stays asked for. "Kill this pod" is the worker's own AbortController;
+ * kubelet shutdown asks it to kill too, but without deleting the pod (CONVENTIONS 9).
+ */
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { isConflict, isNotFound } from '@kite/client';
+import type { Logger } from '@kite/common';
+import type { Sandbox } from '@kite/runtime';
+import { Backoff, shouldRestart, sleep } from './backoff.js';
+import { podRef, type WorkerContext } from './context.js';
+import { runInstance, stopInstance, type Instance, type InstanceHost, type Outcome } from './instance.js';
+import { buildPodStatus, defaultWaitingReason, newContainerRecord, type ContainerRecord, type PodRecord } from './status.js';
+import { podDirName, rfc3339, POD_TARGET, type Container, type ContainerState, type Pod } from './types.js';
+import { PodVolumes } from './volumes.js';
+
+export type KillReason =
+  /** deletionTimestamp set: stop within the grace period, then confirm the delete. */
+  | 'deleted'
+  /** The object is gone (force-deleted): stop at once, nothing to confirm. */
+  | 'gone'
+  /** The kubelet is shutting down: stop gracefully, keep the pod (it runs again on restart). */
+  | 'shutdown';
+
+const isTerminal = (p: Pod): boolean => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
+
+/** A container the kubelet lost track of (it was running when the kubelet died). */
+const LOST_REASON = 'ContainerStatusUnknown';
+const LOST: ContainerState = {
+  terminated: { exitCode: 137, reason: LOST_REASON, message: 'The container could not be located when the kubelet restarted' },
+};
+
+export class PodWorker {
+  readonly uid: string;
+  readonly dir: string;
+  readonly rec: PodRecord;
+  sandbox: Sandbox | undefined;
+  /** The current (or last) instance of each container, for exec, attach and logs. */
+  readonly instances = new Map<string, Instance>();
+  readonly done: Promise<void>;
+  private latest: Pod;
+  private readonly kill = new AbortController();
+  private killReason: KillReason | undefined;
+  private graceDeadline = Number.POSITIVE_INFINITY;
+  private readonly volumes: PodVolumes;
+  /** Containers whose earlier instance (from before a kubelet restart) counts as a restart. */
+  private readonly resumed = new Set<string>();
+  /** Containers to run again whatever the restartPolicy, because their image changed. */
+  private readonly imageChanged = new Set<string>();
+  private reportedStart = false;
+  private readonly log: Logger;
+
+  constructor(
+    pod: Pod,
+    private readonly ctx: WorkerContext,
+    private readonly onDone: (w: PodWorker) => void,
+  ) {
+    this.latest = pod;
+    this.uid = pod.metadata.uid as string;
+    this.dir = path.join(ctx.podsDir, podDirName(pod));
+    this.log = ctx.log.child({ pod: `${pod.metadata.namespace}/${pod.metadata.name}`, uid: this.uid });
+    this.rec = this.recordFromApi(pod);
+    this.volumes = new PodVolumes(this.dir, ctx.deps.volumes, () => ({ source: ctx.config, field: { pod: this.latest, hostIP: ctx.hostIP, podIP: this.sandbox?.ip }, node: ctx.node }), this.log);
+    this.done = this.run();
+  }
+
+  get pod(): Pod {
+    return this.latest;
+  }
+
+  get killing(): boolean {
+    return this.killReason !== undefined;
+  }
+
+  /** A newer version of the pod object: the latest wins; a deletion turns into a kill. */
+  update(pod: Pod): void {
+    const newer = Number(pod.metadata.resourceVersion ?? 0) >= Number(this.latest.metadata.resourceVersion ?? 0);
+    if (!newer) return;
+    const labelsChanged = JSON.stringify([pod.metadata.labels, pod.metadata.annotations]) !== JSON.stringify([this.latest.metadata.labels, this.latest.metadata.annotations]);
+    const before = this.latest;
+    this.latest = pod;
+    this.ctx.status.observe(pod);
+    // Only images may change in a running pod's spec: a changed one restarts its container, as Kubernetes does.
+    for (const c of pod.spec.containers) {
+      const old = before.spec.containers.find((x) => x.name === c.name);
+      if (old !== undefined && old.image !== c.image && pod.metadata.deletionTimestamp === undefined) {
+        this.imageChanged.add(c.name);
+        this.stopContainer(c.name, `Container ${c.name} definition changed, will be restarted`);
+      }
+    }
+    if (pod.metadata.deletionTimestamp !== undefined) this.requestKill('deleted', pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30);
+    else if (labelsChanged) void this.volumes.refresh(pod);
+  }
+
+  /** A ConfigMap or Secret the pod uses changed. */
+  refreshVolumes(): void {
+    if (this.killReason === undefined) void this.volumes.refresh(this.latest);
+  }
+
+  /** Asks the pod to stop; a later, shorter grace period (or `gone`) hurries a kill under way. */
+  requestKill(reason: KillReason, graceSeconds: number): void {
+    const deadline = Date.now() + Math.max(0, graceSeconds) * 1000;
+    if (this.killReason === undefined) {
+      this.killReason = reason;
+      this.graceDeadline = deadline;
+      this.log.info({ reason, graceSeconds }, 'stopping pod');
+      this.kill.abort();
+      return;
+    }
+    if (reason === 'gone') this.killReason = 'gone';
+    if (deadline < this.graceDeadline) {
+      this.graceDeadline = deadline;
+      for (const inst of this.instances.values()) if (inst.running && inst.stopping !== undefined) void this.ctx.deps.runtime.stop(inst.id, this.graceLeftMs()).catch(() => undefined);
+    }
+  }
+
+  graceLeftMs(): number {
+    return Math.max(0, this.graceDeadline - Date.now());
+  }
+
+  publish(): void {
+    if (this.killReason === 'gone' || this.killReason === 'shutdown') return;
+    const status = buildPodStatus(this.latest, this.rec, rfc3339(new Date()));
+    if (status.phase === 'Running' && !this.reportedStart) {
+      this.reportedStart = true;
+      const created = Date.parse(String(this.latest.metadata.creationTimestamp ?? ''));
+      if (!Number.isNaN(created)) this.ctx.metrics?.podStarted(Math.max(0, Date.now() - created) / 1000);
+    }
+    this.ctx.status.set(this.latest, status);
+  }
+
+  /** The kubelet's record of each container, continued from the status in the API after a kubelet restart. */
+  private recordFromApi(pod: Pod): PodRecord {
+    const s = pod.status ?? {};
+    const rec: PodRecord = { sandboxReady: false, hostIP: this.ctx.hostIP, init: new Map(), app: new Map() };
+    if (s.startTime !== undefined) rec.startTime = s.startTime;
+    const waiting = defaultWaitingReason(pod);
+    const adopt = (c: Container, prior: ContainerRecord | undefined, into: Map<string, ContainerRecord>): void => {
+      const r = newContainerRecord(c, waiting);
+      if (prior !== undefined) {
+        r.restartCount = prior.restartCount ?? 0;
+        r.lastState = prior.lastState ?? {};
+        if (prior.state.terminated !== undefined) r.state = prior.state;
+        if (prior.containerID !== undefined) r.containerID = prior.containerID;
+        const hadInstance = prior.state.running !== undefined || prior.state.terminated !== undefined || prior.lastState?.terminated !== undefined;
+        if (hadInstance) {
+          this.resumed.add(c.name);
+          if (prior.state.running !== undefined) r.state = { terminated: { ...(LOST.terminated as NonNullable<ContainerState['terminated']>), finishedAt: rfc3339(new Date()) } };
+        }
+        r.image = prior.image || c.image;
+        r.imageID = prior.imageID ?? '';
+      }
+      into.set(c.name, r);
+    };
+    const byName = <T extends { name: string }>(xs: T[] | undefined, n: string): T | undefined => (xs ?? []).find((x) => x.name === n);
+    for (const c of pod.spec.initContainers ?? []) adopt(c, byName(s.initContainerStatuses, c.name) as ContainerRecord | undefined, rec.init);
+    for (const c of pod.spec.containers) adopt(c, byName(s.containerStatuses, c.name) as ContainerRecord | undefined, rec.app);
+    return rec;
+  }
+
+  private host(sandbox: Sandbox, serviceAccountDir?: string): InstanceHost {
+    return {
+      serviceAccountDir,
+      ctx: this.ctx,
+      pod: () => this.latest,
+      sandbox,
+      podDir: this.dir,
+      volumes: this.volumes.hostDirs,
+      killed: this.kill.signal,
+      graceLeftMs: () => this.graceLeftMs(),
+      publish: () => this.publish(),
+      track: (inst, name) => {
+        if (inst !== undefined) this.instances.set(name, inst);
+      },
+    };
+  }
+
+  private async run(): Promise<void> {
+    try {
+      if (!isTerminal(this.latest) && this.latest.metadata.deletionTimestamp === undefined) await this.lifecycle();
+    } catch (err) {
+      this.log.error({ err }, 'pod worker failed');
+    }
+    this.log.debug({ killed: this.kill.signal.aborted }, 'pod lifecycle ended');
+    if (!this.kill.signal.aborted) await new Promise((resolve) => this.kill.signal.addEventListener('abort', resolve, { once: true }));
+    // A pod marked for deletion before its worker ever ran lands here too.
+    if (this.killReason === undefined && this.latest.metadata.deletionTimestamp !== undefined) this.killReason = 'deleted';
+    await this.teardown();
+    this.onDone(this);
+  }
+
+  private async lifecycle(): Promise<void> {
+    const signal = this.kill.signal;
+    this.rec.startTime ??= rfc3339(new Date());
+    this.publish();
+    const sandbox = await this.createSandbox();
+    if (sandbox === undefined) return;
+    if (!(await this.setupVolumes())) return;
+    const sa = this.ctx.deps.runtime.capabilities.mounts ? await this.volumes.serviceAccount(this.latest).catch(() => undefined) : undefined;
+    const host = this.host(sandbox, sa);
+    for (const c of this.latest.spec.initContainers ?? []) {
+      const ok = await this.runInit(host, c);
+      if (!ok) {
+        if (!signal.aborted) await this.finish();
+        return;
+      }
+    }
+    await Promise.all(this.latest.spec.containers.map((c) => this.runApp(host, c)));
+    if (!signal.aborted) await this.finish();
+  }
+
+  /** All containers are done for good: free the sandbox (its IP, processes) and keep the status. */
+  private async finish(): Promise<void> {
+    this.publish();
+    try {
+      await this.ctx.deps.runtime.removeSandbox(this.uid);
+      this.rec.sandboxReady = false;
+      this.publish();
+    } catch (err) {
+      this.log.warn({ err }, 'cannot remove the sandbox of a finished pod');
+    }
+  }
+
+  private async createSandbox(): Promise<Sandbox | undefined> {
+    const p = this.latest;
+    const backoff = new Backoff(this.ctx.backoff);
+    while (!this.kill.signal.aborted) {
+      const t0 = Date.now();
+      try {
+        const sb = await this.ctx.deps.runtime.createSandbox({
+          uid: this.uid,
+          namespace: p.metadata.namespace as string,
+          name: p.metadata.name as string,
+          hostname: p.spec.hostname ?? (p.metadata.name as string),
+          ...(p.spec.subdomain !== undefined ? { subdomain: p.spec.subdomain } : {}),
+          hostNetwork: p.spec.hostNetwork === true,
+          ...(p.spec.hostAliases !== undefined ? { hostAliases: p.spec.hostAliases } : {}),
+        });
+        this.log.debug({ ms: Date.now() - t0, ip: sb.ip }, 'sandbox ready');
+        this.sandbox = sb;
+        this.rec.sandboxReady = true;
+        this.rec.podIP = sb.ip;
+        if (!sb.isolated && p.spec.hostNetwork !== true)
+          this.ctx.events.emit(podRef(p), 'Warning', 'NotIsolated', `pod runs on the node's network: ${this.ctx.deps.runtime.capabilities.limitations.join('; ')}`);
+        this.publish();
+        return sb;
+      } catch (err) {
+        this.ctx.events.emit(podRef(p), 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${(err as Error).message}`);
+        await sleep(Math.max(backoff.next(), 1000), this.kill.signal);
+      }
+    }
+    return undefined;
+  }
+
+  private async setupVolumes(): Promise<boolean> {
+    const backoff = new Backoff(this.ctx.backoff);
+    while (!this.kill.signal.aborted) {
+      try {
+        await this.volumes.setup(this.latest);
+        return true;
+      } catch (err) {
+        this.ctx.events.emit(podRef(this.latest), 'Warning', 'FailedMount', (err as Error).message);
+        await sleep(Math.max(backoff.next(), 1000), this.kill.signal);
+      }
+    }
+    return false;
+  }
+
+  /** Prepares the record for the next instance: the last one becomes lastState, restartCount goes up. */
+  private nextInstance(rec: ContainerRecord, name: string, ranBefore: boolean): void {
+    if (!ranBefore && !this.resumed.delete(name)) return;
+    if (rec.state.terminated !== undefined) rec.lastState = { terminated: rec.state.terminated };
+    rec.restartCount++;
+  }
+
+  /** Shows a failed image pull or configuration, then waits its back-off; false when killed meanwhile. */
+  private async waitAfterFailure(rec: ContainerRecord, c: Container, init: boolean, r: Outcome, backoff: Backoff): Promise<boolean> {
+    const ref = podRef(this.latest, c.name, init);
+    if (r.kind === 'pull-failed') {
+      rec.state = { waiting: { reason: 'ErrImagePull', message: r.message } };
+      this.ctx.events.emit(ref, 'Warning', 'Failed', `Failed to pull image ${JSON.stringify(c.image)}: ${r.message}`);
+      this.ctx.events.emit(ref, 'Warning', 'Failed', 'Error: ErrImagePull');
+      this.publish();
+      const delay = backoff.next();
+      if (delay > 0) {
+        rec.state = { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image ${JSON.stringify(c.image)}: ErrImagePull: ${r.message}` } };
+        this.ctx.events.emit(ref, 'Normal', 'BackOff', `Back-off pulling image ${JSON.stringify(c.image)}`);
+        this.ctx.events.emit(ref, 'Warning', 'Failed', 'Error: ImagePullBackOff');
+        this.publish();
+      }
+      return sleep(delay, this.kill.signal);
+    }
+    if (r.kind === 'config-failed') {
+      rec.state = { waiting: { reason: 'CreateContainerConfigError', message: r.message } };
+      this.ctx.events.emit(ref, 'Warning', 'Failed', `Error: ${r.message}`);
+      this.publish();
+      return sleep(Math.max(backoff.next(), 1000), this.kill.signal);
+    }
+    return !this.kill.signal.aborted;
+  }
+
+  /** Runs an init container until it succeeds; false when the pod failed (restartPolicy Never) or was killed. */
+  private async runInit(host: InstanceHost, c: Container): Promise<boolean> {
+    const rec = this.rec.init.get(c.name) as ContainerRecord;
+    const crash = new Backoff(this.ctx.backoff);
+    const retry = new Backoff(this.ctx.backoff);
+    let ran = false;
+    while (!this.kill.signal.aborted) {
+      this.nextInstance(rec, c.name, ran);
+      const r = await runInstance(host, c, rec, true);
+      if (r.kind !== 'exited') {
+        if (r.kind === 'aborted' || !(await this.waitAfterFailure(rec, c, true, r, retry))) return false;
+        continue;
+      }
+      ran = true;
+      if (r.exit.exitCode === 0) return true;
+      if (this.kill.signal.aborted || this.latest.spec.restartPolicy === 'Never') return false;
+      if (!(await this.crashBackoff(rec, c, true, crash.next(r.ranMs)))) return false;
+    }
+    return false;
+  }
+
+  private async runApp(host: InstanceHost, c: Container): Promise<void> {
+    const rec = this.rec.app.get(c.name) as ContainerRecord;
+    const policy = this.latest.spec.restartPolicy;
+    // Finished for good before a kubelet restart: nothing to run.
+    if (rec.state.terminated !== undefined && rec.state.terminated.reason !== LOST_REASON && !shouldRestart(policy, rec.state.terminated.exitCode)) return;
+    const crash = new Backoff(this.ctx.backoff);
+    const retry = new Backoff(this.ctx.backoff);
+    let ran = false;
+    while (!this.kill.signal.aborted) {
+      this.nextInstance(rec, c.name, ran);
+      const spec = this.latest.spec.containers.find((x) => x.name === c.name) ?? c;
+      const r = await runInstance(host, spec, rec, false);
+      if (r.kind !== 'exited') {
+        if (r.kind === 'aborted' || !(await this.waitAfterFailure(rec, spec, false, r, retry))) return;
+        continue;
+      }
+      ran = true;
+      if (this.kill.signal.aborted) return;
+      if (this.imageChanged.delete(c.name)) continue;
+      if (!shouldRestart(policy, r.exit.exitCode)) return;
+      if (!(await this.crashBackoff(rec, c, false, crash.next(r.ranMs)))) return;
+    }
+  }
+
+  /** CrashLoopBackOff: wait before the next instance, saying so. */
+  private async crashBackoff(rec: ContainerRecord, c: Container, init: boolean, delayMs: number): Promise<boolean> {
+    if (delayMs <= 0) return true;
+    const p = this.latest;
+    if (rec.state.terminated !== undefined) rec.lastState = { terminated: rec.state.terminated };
+    rec.state = {
+      waiting: { reason: 'CrashLoopBackOff', message: `back-off ${formatDelay(delayMs)} restarting failed container=${c.name} pod=${p.metadata.name}_${p.metadata.namespace}(${this.uid})` },
+    };
+    this.ctx.events.emit(podRef(p, c.name, init), 'Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${p.metadata.name}_${p.metadata.namespace}(${this.uid})`);
+    this.publish();
+    const ok = await sleep(delayMs, this.kill.signal);
+    // The next instance moves lastState itself; undo the double move.
+    if (ok) rec.state = { terminated: rec.lastState.terminated as NonNullable<ContainerState['terminated']> };
+    return ok;
+  }
+
+  /** After a kill: containers are stopped (the instance loops did it); remove the rest and confirm. */
+  private async teardown(): Promise<void> {
+    const reason = this.killReason ?? 'deleted';
+    const t0 = Date.now();
+    try {
+      await this.ctx.deps.runtime.removeSandbox(this.uid);
+      this.log.debug({ ms: Date.now() - t0 }, 'sandbox removed');
+    } catch (err) {
+      this.log.warn({ err }, 'cannot remove the sandbox');
+    }
+    try {
+      await this.volumes.teardown();
+    } catch (err) {
+      this.log.warn({ err }, 'cannot unmount the volumes');
+    }
+    this.rec.sandboxReady = false;
+    if (reason === 'shutdown') return;
+    await rm(this.dir, { recursive: true, force: true }).catch((err: unknown) => this.log.warn({ err }, 'cannot remove the pod directory'));
+    this.ctx.status.forget(this.uid);
+    if (reason !== 'deleted') return;
+    try {
+      const p = this.latest;
+      await this.ctx.client.delete({ ...POD_TARGET, namespace: p.metadata.namespace as string }, p.metadata.name as string, { gracePeriodSeconds: 0, preconditions: { uid: this.uid } });
+    } catch (err) {
+      if (!isNotFound(err) && !isConflict(err)) this.log.warn({ err }, 'cannot confirm the pod deletion');
+    }
+  }
+
+  /** Stops a running container now (image change, or a test), letting its loop decide what follows. */
+  stopContainer(name: string, why: string): void {
+    const inst = this.instances.get(name);
+    const c = [...this.latest.spec.containers, ...(this.latest.spec.initContainers ?? [])].find((x) => x.name === name);
+    if (inst === undefined || !inst.running || c === undefined || this.sandbox === undefined) return;
+    void stopInstance(this.host(this.sandbox), c, inst, () => (this.latest.spec.terminationGracePeriodSeconds ?? 30) * 1000, why);
+  }
+}
+
+/** Go's duration format for whole seconds and minutes ("10s", "1m20s", "5m0s"), as the back-off message has it. */
+export function formatDelay(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s}s`;
+  return `${Math.floor(s / 60)}m${s % 60}s`;
+}
