@@ -22,7 +22,7 @@ const PORTS = ['--store-listen', '127.0.0.1:0', '--store-metrics-listen', '127.0
 describe('kite up', () => {
   const cleanups = cleanupAfterEach();
 
-  it('starts a store and an apiserver that kubectl and etcdctl can use, keeps data under the data dir, and stops both on SIGTERM', async () => {
+  it('starts a whole cluster that runs a pod from kubectl, keeps data under the data dir, and stops everything on SIGTERM', async () => {
     const { dir, remove } = await tempDir('up');
     cleanups.push(remove);
     const kite: Proc = startProcess(process.execPath, [kiteBin, 'up', '--data-dir', dir, ...PORTS]);
@@ -34,15 +34,26 @@ describe('kite up', () => {
     expect(existsSync(path.join(dir, 'store', 'CURRENT'))).toBe(true);
     await waitFor('the kubeconfig hint', () => (kite.output().includes('kubectl get namespaces') ? true : undefined));
     const kubeconfig = path.join(dir, 'kubeconfig');
-    const ns = await run('kubectl', ['--kubeconfig', kubeconfig, '--cache-dir', path.join(dir, 'cache'), 'get', 'namespaces', '-o', 'name']);
+    const kubectl = (...args: string[]) => run('kubectl', ['--kubeconfig', kubeconfig, '--cache-dir', path.join(dir, 'cache'), ...args]);
+    const ns = await kubectl('get', 'namespaces', '-o', 'name');
     expect(ns.stdout.split('\n').filter(Boolean).sort()).toEqual(['namespace/default', 'namespace/kube-node-lease', 'namespace/kube-public', 'namespace/kube-system']);
+
+    // The scheduler places the pod on node-1, whose kubelet runs it.
+    const marker = `kite-up-test-${process.pid}-${Date.now()}`;
+    await kubectl('run', 'hello', '--image=busybox', '--', 'sh', '-c', `sleep 3600 # ${marker}`);
+    await waitFor('the pod to run on node-1', async () => {
+      const { stdout: out } = await kubectl('get', 'pod', 'hello', '-o', 'jsonpath={.spec.nodeName} {.status.phase} {.status.containerStatuses[0].ready}');
+      return out === 'node-1 Running true' ? true : undefined;
+    }, 30_000);
 
     const { stdout } = await run('pgrep', ['-P', String(kite.pid)]);
     const children = stdout.trim().split('\n').map(Number);
-    expect(children).toHaveLength(2);
+    expect(children).toHaveLength(4); // store, apiserver, scheduler, node-1's kubelet
     expect(children.every(alive)).toBe(true);
     expect(await kite.stop('SIGTERM')).toBe(0);
-    await waitFor('the store and apiserver to exit', () => (children.some(alive) ? undefined : true));
+    await waitFor('every component to exit', () => (children.some(alive) ? undefined : true));
+    const left = await run('pgrep', ['-f', marker]).then((r) => r.stdout, () => '');
+    expect(left).toBe('');
   });
 });
 
@@ -57,7 +68,7 @@ describe('kite up --detach, status and down', () => {
         (r) => ({ code: 0, out: r.stdout + r.stderr }),
         (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout + e.stderr }),
       );
-    const ports = PORTS;
+    const ports = [...PORTS, '--nodes', '0'];
     const started = await kite(['up', '--detach', ...ports]);
     cleanups.push(() => kite(['down']));
     expect(started.code).toBe(0);

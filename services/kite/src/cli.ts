@@ -31,7 +31,7 @@ export function kiteCommand(): Command {
     .addOption(envOption(C, '--store-metrics-listen <host:port>', 'kite-store /healthz and /metrics address').default('127.0.0.1:2381'))
     .addOption(envOption(C, '--apiserver-listen <host:port>', 'kite-apiserver Kubernetes REST address').default('127.0.0.1:6443'))
     .addOption(envOption(C, '--apiserver-grpc-listen <host:port>', 'kite-apiserver kite.v1 gRPC address').default('127.0.0.1:6444'))
-    .addOption(envOption(C, '--nodes <n>', 'kubelets to start (node-1 … node-N)').default('0'))
+    .addOption(envOption(C, '--nodes <n>', 'kubelets to start (node-1 … node-N)').default('1'))
     .addOption(envOption(C, '--profile <profile>', 'timing profile for the node components: kubernetes or fast').default('kubernetes'))
     .addOption(envOption(C, '--detach', 'run in the background and return once the apiserver is ready'))
     .action(async (flags: UpFlags) => {

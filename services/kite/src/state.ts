@@ -7,6 +7,7 @@ export interface ClusterState {
   startedAt: string;
   store: { endpoint: string; metrics: string };
   apiserver: { url: string; grpc: string };
+  scheduler?: { metrics: string };
   nodes?: Array<{ name: string; streaming: string }>;
   kubeconfig: string;
 }
@@ -47,6 +48,7 @@ export function banner(dataDir: string, state: ClusterState): string {
     `kite is up (data in ${path.resolve(dataDir)})`,
     `  kite-apiserver  Kubernetes API at ${state.apiserver.url}   kite.v1 gRPC at ${state.apiserver.grpc}`,
     `  kite-store      etcd v3 API at ${state.store.endpoint}   health and metrics at http://${state.store.metrics}/metrics`,
+    ...(state.scheduler ? [`  kite-scheduler  health and metrics at http://${state.scheduler.metrics}/metrics`] : []),
     ...(state.nodes ?? []).map((n) => `  kite-kubelet    ${n.name}, streaming at ${n.streaming}`),
     `  try: export KUBECONFIG=${state.kubeconfig}; kubectl get namespaces`,
   ].join('\n');

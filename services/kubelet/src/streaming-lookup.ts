@@ -42,6 +42,8 @@ export function streamingLookups(workers: PodWorkers): { pods: PodLookup; logs: 
     find(ref: PodRef, requireRunning: boolean): RunningContainer {
       const w = worker(workers, ref);
       if (w.sandbox === undefined || !w.rec.sandboxReady) throw new LookupError('NotRunning', `pod ${ref.name} does not have a host assigned or is not running`);
+      // Port-forward targets the pod's network, not a container: no name needed.
+      if (!requireRunning && (ref.container === undefined || ref.container === '')) return { sandbox: w.sandbox, podUID: w.uid, container: '' };
       const { name, init } = containerName(w, ref);
       const inst = w.instances.get(name);
       const running = inst !== undefined && inst.running;

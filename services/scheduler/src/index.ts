@@ -8,3 +8,4 @@ export { inTreeRegistry } from './plugins/index.js';
 export { Status, Code } from './framework/status.js';
 export { CycleState } from './framework/cycle-state.js';
 export type { FilterPlugin, PreFilterPlugin, ScorePlugin, Snapshot, NodeScore } from './framework/interfaces.js';
+export { schedulerBinPath } from './paths.js';

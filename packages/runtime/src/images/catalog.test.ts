@@ -58,7 +58,9 @@ describe('ImageCatalog defaults', () => {
     ['busybox:1.28', 'docker.io/library/busybox:1.28', (r) => expect(r.cmd).toEqual(['sh'])],
     [`busybox@${DIGEST}`, `docker.io/library/busybox@${DIGEST}`, (r) => expect(r.cmd).toEqual(['sh'])],
     ['nginx', 'docker.io/library/nginx:latest', (r, d) => {
-      expect(r.cmd).toEqual([expect.stringMatching(/\/nginx$/), '-c', path.join(d, 'nginx', 'nginx.conf'), '-g', 'daemon off;']);
+      // As root the container sees its config where it is mounted; otherwise at the node path.
+      const conf = process.geteuid?.() === 0 ? '/etc/nginx/nginx.conf' : path.join(d, 'nginx', 'nginx.conf');
+      expect(r.cmd).toEqual([expect.stringMatching(/\/nginx$/), '-c', conf, '-g', 'daemon off;']);
       expect(r.mounts).toContainEqual({ hostPath: path.join(d, 'nginx', 'nginx.conf'), containerPath: '/etc/nginx/nginx.conf', readOnly: true });
       expect(r.mounts).toContainEqual({ hostPath: path.join(d, 'nginx', 'log'), containerPath: '/var/log/nginx', readOnly: false });
     }],

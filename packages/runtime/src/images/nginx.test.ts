@@ -23,6 +23,8 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+const PRIVATE = '/var/lib/nginx';
+
 function directives(conf: string, pattern: RegExp): string[] {
   return [...conf.matchAll(pattern)].map((m) => m[1]!);
 }
@@ -31,13 +33,18 @@ describe('nginx config', () => {
   it('gives two containers disjoint pid and temp paths inside their own directories', async () => {
     const a = await catalog.resolve('nginx', path.join(dir, 'a'));
     const b = await catalog.resolve('nginx:alpine', path.join(dir, 'b'));
+    const mountOf = (r: typeof a, at: string): string => r.mounts.find((m) => m.containerPath === at)!.hostPath;
     const paths = await Promise.all([a, b].map(async (r) => {
-      const conf = await readFile(r.mounts[0]!.hostPath, 'utf8');
+      const conf = await readFile(mountOf(r, '/etc/nginx/nginx.conf'), 'utf8');
       return directives(conf, /^\s*(?:pid|\w+_temp_path)\s+(\S+);/gm);
     }));
     expect(paths[0]!.length).toBeGreaterThanOrEqual(2);
-    expect(paths[0]!.every((p) => p.startsWith(path.join(dir, 'a') + '/'))).toBe(true);
-    expect(paths[1]!.every((p) => p.startsWith(path.join(dir, 'b') + '/'))).toBe(true);
+    // Each container's private dir (on the node) is mounted where its config points.
+    expect(mountOf(a, PRIVATE)).toBe(path.join(dir, 'a', 'nginx'));
+    expect(mountOf(b, PRIVATE)).toBe(path.join(dir, 'b', 'nginx'));
+    const base = (r: typeof a): string => (process.geteuid?.() === 0 ? PRIVATE : mountOf(r, PRIVATE));
+    expect(paths[0]!.every((p) => p.startsWith(base(a) + '/'))).toBe(true);
+    expect(paths[1]!.every((p) => p.startsWith(base(b) + '/'))).toBe(true);
   });
 
   it.each([
@@ -138,7 +145,7 @@ describe.skipIf(!isRoot || !haveTools)('nginx in a network namespace (needs root
 
     // Each master wrote its pid file in its own directory.
     for (const [pod, r] of [[a, plain], [b, sidecar]] as const) {
-      const pidFile = path.join(path.dirname(r.mounts[0]!.hostPath), 'nginx.pid');
+      const pidFile = path.join(r.mounts.find((m) => m.containerPath === PRIVATE)!.hostPath, 'nginx.pid');
       expect(Number((await readFile(pidFile, 'utf8')).trim())).toBe(pod.child.pid);
     }
 

@@ -100,6 +100,9 @@ working. Further configuration is required.</p>
  * which cannot be opened by path (ENXIO) and would stop nginx from starting; the error log goes
  * to stderr through the inherited descriptor, so `kubectl logs` still shows nginx's own messages.
  */
+/** Where a container sees its nginx's private state (pid file, temp paths): Debian's own state dir. */
+const NGINX_PRIVATE_DIR = '/var/lib/nginx';
+
 export const nginxImage: ImageBuilder = {
   name: 'nginx',
   async build({ ref, containerDir }) {
@@ -110,14 +113,19 @@ export const nginxImage: ImageBuilder = {
     const logDir = path.join(dir, 'log');
     await Promise.all([mkdir(path.join(dir, 'temp'), { recursive: true }), mkdir(logDir, { recursive: true })]);
     const confPath = path.join(dir, 'nginx.conf');
+    // As root the runtime gives containers their own mounts and /tmp: the kubelet's directory may
+    // then be hidden (it can live under the node's /tmp), so nginx is pointed at container paths
+    // where the private directory and config are mounted. Without mounts, at the node paths.
+    const mounted = process.geteuid?.() === 0;
     const conf = nginxConfig({
-      privateDir: dir,
+      privateDir: mounted ? NGINX_PRIVATE_DIR : dir,
       rootWorkers: process.geteuid?.() === 0,
       withoutModules,
       ...(existsSync(MIME_TYPES) ? { mimeTypes: MIME_TYPES } : {}),
     });
     await writeFile(confPath, conf);
     const mounts: MountSpec[] = [
+      { hostPath: dir, containerPath: NGINX_PRIVATE_DIR, readOnly: false },
       { hostPath: confPath, containerPath: '/etc/nginx/nginx.conf', readOnly: true },
       { hostPath: logDir, containerPath: NGINX_LOG_DIR, readOnly: false },
     ];
@@ -128,6 +136,6 @@ export const nginxImage: ImageBuilder = {
       await writeFile(path.join(html, 'index.html'), WELCOME);
       mounts.push({ hostPath: html, containerPath: NGINX_HTML, readOnly: false });
     }
-    return { cmd: [nginx, '-c', confPath, '-g', 'daemon off;'], mounts, pathPrefix: extraPathFor(nginx) };
+    return { cmd: [nginx, '-c', mounted ? '/etc/nginx/nginx.conf' : confPath, '-g', 'daemon off;'], mounts, pathPrefix: extraPathFor(nginx) };
   },
 };
