@@ -1,0 +1,3 @@
+export { startControllerManager, type RunningControllerManager } from './start-controller-manager.js';
+export { compileControllerManagerOptions, selectControllers, CONTROLLERS, type ControllerManagerOptions, type CompiledControllerManagerOptions } from './options.js';
+export { controllerManagerCommand } from './cli.js';
