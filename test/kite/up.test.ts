@@ -38,6 +38,12 @@ describe('kite up', () => {
     const ns = await kubectl('get', 'namespaces', '-o', 'name');
     expect(ns.stdout.split('\n').filter(Boolean).sort()).toEqual(['namespace/default', 'namespace/kube-node-lease', 'namespace/kube-public', 'namespace/kube-system']);
 
+    // A deployment's pods come from the controller manager; the scheduler places them on node-1.
+    await kubectl('create', 'deployment', 'web', '--image=busybox', '--replicas=2', '--', 'sleep', '3600');
+    await waitFor('the deployment to be available', async () => {
+      const { stdout: out } = await kubectl('get', 'deployment', 'web', '-o', 'jsonpath={.status.availableReplicas}');
+      return out === '2' ? true : undefined;
+    }, 30_000);
     // The scheduler places the pod on node-1, whose kubelet runs it.
     const marker = `kite-up-test-${process.pid}-${Date.now()}`;
     await kubectl('run', 'hello', '--image=busybox', '--', 'sh', '-c', `sleep 3600 # ${marker}`);
@@ -48,7 +54,7 @@ describe('kite up', () => {
 
     const { stdout } = await run('pgrep', ['-P', String(kite.pid)]);
     const children = stdout.trim().split('\n').map(Number);
-    expect(children).toHaveLength(4); // store, apiserver, scheduler, node-1's kubelet
+    expect(children).toHaveLength(5); // store, apiserver, scheduler, controller manager, node-1's kubelet
     expect(children.every(alive)).toBe(true);
     expect(await kite.stop('SIGTERM')).toBe(0);
     await waitFor('every component to exit', () => (children.some(alive) ? undefined : true));

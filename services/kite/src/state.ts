@@ -8,6 +8,7 @@ export interface ClusterState {
   store: { endpoint: string; metrics: string };
   apiserver: { url: string; grpc: string };
   scheduler?: { metrics: string };
+  controllerManager?: { metrics: string };
   nodes?: Array<{ name: string; streaming: string }>;
   kubeconfig: string;
 }
@@ -49,6 +50,7 @@ export function banner(dataDir: string, state: ClusterState): string {
     `  kite-apiserver  Kubernetes API at ${state.apiserver.url}   kite.v1 gRPC at ${state.apiserver.grpc}`,
     `  kite-store      etcd v3 API at ${state.store.endpoint}   health and metrics at http://${state.store.metrics}/metrics`,
     ...(state.scheduler ? [`  kite-scheduler  health and metrics at http://${state.scheduler.metrics}/metrics`] : []),
+    ...(state.controllerManager ? [`  kite-controller-manager  health and metrics at http://${state.controllerManager.metrics}/metrics`] : []),
     ...(state.nodes ?? []).map((n) => `  kite-kubelet    ${n.name}, streaming at ${n.streaming}`),
     `  try: export KUBECONFIG=${state.kubeconfig}; kubectl get namespaces`,
   ].join('\n');

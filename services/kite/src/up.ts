@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { apiServerBinPath } from '@kite/apiserver';
+import { controllerManagerBinPath } from '@kite/controller-manager';
 import { kubeletBinPath } from '@kite/kubelet';
 import { schedulerBinPath } from '@kite/scheduler';
 import type { Logger } from '@kite/common';
@@ -114,6 +115,14 @@ export async function up(opts: UpOptions, log: Logger): Promise<number> {
     );
     track('kite-scheduler', scheduler.child);
     const schedulerMetrics = (await scheduler.started).match[1] as string;
+    const cm = startComponent(
+      'kite-controller-manager',
+      controllerManagerBinPath,
+      ['--apiserver', grpc, '--profile', opts.profile, '--metrics-listen', '127.0.0.1:0'],
+      /kite-controller-manager listening on (\S+)/,
+    );
+    track('kite-controller-manager', cm.child);
+    const cmMetrics = (await cm.started).match[1] as string;
     const nodes: Array<{ name: string; streaming: string }> = [];
     for (let i = 1; i <= opts.nodes; i++) {
       const name = `node-${i}`;
@@ -141,6 +150,7 @@ export async function up(opts: UpOptions, log: Logger): Promise<number> {
       store: { endpoint: s.match[1] as string, metrics: s.match[2] as string },
       apiserver: { url: `http://${a.match[1]}`, grpc },
       scheduler: { metrics: schedulerMetrics },
+      controllerManager: { metrics: cmMetrics },
       nodes,
       kubeconfig,
     };

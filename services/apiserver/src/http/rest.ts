@@ -169,7 +169,9 @@ async function deleteOptions(ctx: RestContext, req: http.IncomingMessage, q: URL
     if (!Number.isInteger(g)) throw badRequest(`invalid gracePeriodSeconds: ${String(grace)}`);
     result.gracePeriodSeconds = g;
   }
-  const pp = q.get('propagationPolicy') ?? o.propagationPolicy;
+  // The legacy orphanDependents flag means what propagationPolicy=Orphan says.
+  const legacy = o.orphanDependents === true || q.get('orphanDependents') === 'true' ? 'Orphan' : o.orphanDependents === false ? 'Background' : undefined;
+  const pp = q.get('propagationPolicy') ?? o.propagationPolicy ?? legacy;
   if (typeof pp === 'string') {
     if (!['Orphan', 'Background', 'Foreground'].includes(pp)) throw badRequest(`propagationPolicy: Unsupported value: "${pp}": supported values: "Foreground", "Background", "Orphan"`);
     result.propagationPolicy = pp;

@@ -5,6 +5,7 @@ import type { Resource } from './resource.js';
 
 export interface DeleteOptions {
   gracePeriodSeconds?: number;
+  /** Orphan, Background (the default) or Foreground; `orphanDependents: true` means Orphan. */
   propagationPolicy?: string;
   preconditions?: { uid?: string; resourceVersion?: string };
   dryRun: boolean;
@@ -34,6 +35,20 @@ function graceFor(obj: KObject, requested: number | undefined): number {
   return Math.max(0, g);
 }
 
+/**
+ * The finalizer a propagation policy asks for: the garbage collector orphans the dependents
+ * (`orphan`) or deletes them first (`foregroundDeletion`), then removes it; Background needs none.
+ */
+const POLICY_FINALIZERS: Record<string, string> = { Orphan: 'orphan', Foreground: 'foregroundDeletion' };
+
+/** The finalizers an object should carry once deleted with `policy`: one policy finalizer at most. */
+function finalizersFor(current: string[], policy: string | undefined): string[] {
+  const wanted = policy === undefined ? undefined : POLICY_FINALIZERS[policy];
+  if (wanted === undefined) return current;
+  const others = current.filter((f) => !Object.values(POLICY_FINALIZERS).includes(f));
+  return [...others, wanted];
+}
+
 export interface DeleteResult {
   object: KObject;
   /** False while the object waits for finalizers or a graceful stop. */
@@ -50,7 +65,7 @@ export async function deleteObject(r: Resource, namespace: string | undefined, n
     const current = await r.get(namespace, name);
     checkPreconditions(r, current, opts.preconditions);
     const grace = graceFor(current, opts.gracePeriodSeconds);
-    const finalizers = current.metadata.finalizers ?? [];
+    const finalizers = finalizersFor(current.metadata.finalizers ?? [], opts.propagationPolicy);
     const namespaceTerminates = r.kind.kind === 'Namespace';
     if (grace === 0 && finalizers.length === 0 && !namespaceTerminates) {
       if (opts.dryRun) return { object: current, deleted: true };
@@ -65,9 +80,14 @@ export async function deleteObject(r: Resource, namespace: string | undefined, n
     const mark = (cur: KObject): KObject => {
       const m = cur.metadata;
       const shorter = m.deletionGracePeriodSeconds === undefined || grace < m.deletionGracePeriodSeconds;
-      if (m.deletionTimestamp !== undefined && !shorter) throw new NoChange();
-      m.deletionTimestamp = rfc3339(new Date(Date.now() + grace * 1000));
-      m.deletionGracePeriodSeconds = grace;
+      const wanted = finalizersFor(m.finalizers ?? [], opts.propagationPolicy);
+      const finalizersChange = JSON.stringify(wanted) !== JSON.stringify(m.finalizers ?? []);
+      if (m.deletionTimestamp !== undefined && !shorter && !finalizersChange) throw new NoChange();
+      if (finalizersChange) m.finalizers = wanted;
+      if (m.deletionTimestamp === undefined || shorter) {
+        m.deletionTimestamp = rfc3339(new Date(Date.now() + grace * 1000));
+        m.deletionGracePeriodSeconds = grace;
+      }
       if (namespaceTerminates) cur.status = { ...((cur.status as object | undefined) ?? {}), phase: 'Terminating' };
       return cur;
     };
