@@ -64,7 +64,13 @@ export function setupScript(spec: ContainerSpec, ctx: LaunchContext): string {
     const tmpSource = wholeTmp?.hostPath ?? ctx.tmpDir;
     if (!wholeTmp) lines.push(`mkdir -p ${q(ctx.tmpDir)}`, `chmod 1777 ${q(ctx.tmpDir)}`);
     const roLater: string[] = [];
-    for (const m of spec.mounts) {
+    // Program directories the container's PATH names on the node's /tmp (a kubelet whose root
+    // dir lies there: busybox applet links) would vanish under the private /tmp: keep them.
+    const keep = (spec.env.PATH ?? '')
+      .split(':')
+      .filter((p) => underTmp(p) && !spec.mounts.some((m) => path.posix.normalize(m.containerPath) === path.posix.normalize(p)))
+      .map((p) => ({ hostPath: p, containerPath: p, readOnly: true }));
+    for (const m of [...spec.mounts, ...keep]) {
       if (m === wholeTmp) continue;
       const staged = underTmp(m.containerPath)
         ? path.join(tmpSource, path.posix.relative('/tmp', path.posix.normalize(m.containerPath)))

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { createLogger, envOption } from '@kite/common';
-import { down, status, upDetached } from './detach.js';
+import { down, nodeAction, status, upDetached } from './detach.js';
 import { up } from './up.js';
 
 const C = 'kite';
@@ -69,6 +69,20 @@ export function kiteCommand(): Command {
     .action(async (flags: { dataDir: string; stateDir?: string }) => {
       process.exitCode = await down(flags.stateDir ?? flags.dataDir);
     });
+  const node = program.command('node').description('act on a node of the running cluster (for chaos tests)');
+  for (const [verb, what] of [
+    ['kill', "SIGKILL the node's kubelet: its containers die with it, like a node losing power"],
+    ['start', 'start a killed node again'],
+  ] as const) {
+    node
+      .command(`${verb} <name>`)
+      .description(what)
+      .addOption(dataDirOption())
+      .addOption(stateDirOption())
+      .action(async (name: string, flags: { dataDir: string; stateDir?: string }) => {
+        process.exitCode = await nodeAction(flags.stateDir ?? flags.dataDir, verb, name);
+      });
+  }
   program
     .command('status')
     .description('say whether a cluster is running and whether it answers')

@@ -77,3 +77,21 @@ export async function status(dataDir: string): Promise<number> {
   );
   return store === 'healthy' && api === 'healthy' ? 0 : 1;
 }
+
+/** `kite node kill|start NAME`: asks the running `kite up` through its control endpoint. */
+export async function nodeAction(dataDir: string, verb: 'kill' | 'start', name: string): Promise<number> {
+  const state = await runningCluster(dataDir);
+  if (!state?.control) {
+    process.stderr.write('kite: no running cluster with node control here (start one with `kite up`)\n');
+    return 1;
+  }
+  try {
+    const res = await fetch(`http://${state.control}/nodes/${encodeURIComponent(name)}/${verb}`, { method: 'POST' });
+    const text = await res.text();
+    (res.ok ? process.stdout : process.stderr).write(res.ok ? text : `kite: ${text}`);
+    return res.ok ? 0 : 1;
+  } catch (err) {
+    process.stderr.write(`kite: cannot reach the running cluster: ${(err as Error).message}\n`);
+    return 1;
+  }
+}

@@ -10,6 +10,8 @@ export interface ClusterState {
   scheduler?: { metrics: string };
   controllerManager?: { metrics: string };
   nodes?: Array<{ name: string; streaming: string }>;
+  /** `kite up`'s own control endpoint (node kill/start). */
+  control?: string;
   kubeconfig: string;
 }
 

@@ -7,6 +7,7 @@ import { kubeletBinPath } from '@kite/kubelet';
 import { schedulerBinPath } from '@kite/scheduler';
 import type { Logger } from '@kite/common';
 import { storeBinPath } from '@kite/store';
+import { startControlServer } from './control.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { banner, removeState, runningCluster, writeState, type ClusterState } from './state.js';
 
@@ -59,11 +60,14 @@ export async function up(opts: UpOptions, log: Logger): Promise<number> {
   }
   await mkdir(opts.dataDir, { recursive: true });
   const children: ChildProcess[] = [];
+  const nodeProcs = new Set<ChildProcess>();
+  let control: { address: string; close(): void } | undefined;
   let stopping = false;
-  // Stop in reverse start order: clients before the store they write to.
+  // Stop in reverse start order: nodes, then clients before the store they write to.
   const stopAll = (signal: NodeJS.Signals): void => {
     stopping = true;
-    for (const c of [...children].reverse()) if (c.exitCode === null && c.signalCode === null) c.kill(signal);
+    control?.close();
+    for (const c of [...nodeProcs, ...[...children].reverse()]) if (c.exitCode === null && c.signalCode === null) c.kill(signal);
   };
   const onSignal = (signal: NodeJS.Signals): void => {
     log.info({ signal }, 'stopping the cluster');
@@ -124,25 +128,50 @@ export async function up(opts: UpOptions, log: Logger): Promise<number> {
     track('kite-controller-manager', cm.child);
     const cmMetrics = (await cm.started).match[1] as string;
     const nodes: Array<{ name: string; streaming: string }> = [];
-    for (let i = 1; i <= opts.nodes; i++) {
+    // A node is not the control plane: one that dies (or is killed on purpose) leaves the
+    // cluster running, as a real node losing power does, and `kite node start` brings it back.
+    const kubelets = new Map<string, ChildProcess | undefined>();
+    const nodeArgs = (i: number, name: string): string[] => [
+      '--node-name', name,
+      '--apiserver', grpc,
+      '--root-dir', path.resolve(opts.dataDir, 'nodes', name),
+      '--pod-cidr', podCIDR(i),
+      '--profile', opts.profile,
+      '--streaming-listen', '127.0.0.1:0',
+      '--metrics-listen', '127.0.0.1:0',
+    ];
+    const startNode = async (i: number): Promise<string> => {
       const name = `node-${i}`;
-      const kubelet = startComponent(
-        `kite-kubelet ${name}`,
-        kubeletBinPath,
-        [
-          '--node-name', name,
-          '--apiserver', grpc,
-          '--root-dir', path.resolve(opts.dataDir, 'nodes', name),
-          '--pod-cidr', podCIDR(i),
-          '--profile', opts.profile,
-          '--streaming-listen', '127.0.0.1:0',
-          '--metrics-listen', '127.0.0.1:0',
-        ],
-        /kite-kubelet \S+ listening on (\S+)/,
+      const running = kubelets.get(name);
+      if (running !== undefined && running.exitCode === null && running.signalCode === null) throw new Error(`${name} is already running`);
+      const kubelet = startComponent(`kite-kubelet ${name}`, kubeletBinPath, nodeArgs(i, name), /kite-kubelet \S+ listening on (\S+)/);
+      kubelets.set(name, kubelet.child);
+      nodeProcs.add(kubelet.child);
+      exits.push(
+        new Promise((resolve) =>
+          kubelet.child.on('exit', (c, signal) => {
+            nodeProcs.delete(kubelet.child);
+            if (!stopping) log.warn({ node: name, code: c, signal }, 'a node stopped; the cluster goes on');
+            resolve(stopping ? (c ?? 0) : 0);
+          }),
+        ),
       );
-      track(`kite-kubelet ${name}`, kubelet.child);
-      nodes.push({ name, streaming: (await kubelet.started).match[1] as string });
-    }
+      return (await kubelet.started).match[1] as string;
+    };
+    for (let i = 1; i <= opts.nodes; i++) nodes.push({ name: `node-${i}`, streaming: await startNode(i) });
+    control = await startControlServer({
+      names: () => [...kubelets.keys()],
+      kill: (name) => {
+        const c = kubelets.get(name);
+        if (c === undefined || c.exitCode !== null || c.signalCode !== null) return false;
+        // Like a node losing power: no graceful stop, its containers die with it.
+        c.kill('SIGKILL');
+        return true;
+      },
+      start: async (name) => {
+        await startNode(Number(name.slice('node-'.length)));
+      },
+    });
     const kubeconfig = await writeKubeconfig(opts.dataDir, `http://${a.match[1]}`);
     const state: ClusterState = {
       pid: process.pid,
@@ -152,6 +181,7 @@ export async function up(opts: UpOptions, log: Logger): Promise<number> {
       scheduler: { metrics: schedulerMetrics },
       controllerManager: { metrics: cmMetrics },
       nodes,
+      control: control.address,
       kubeconfig,
     };
     await writeState(opts.dataDir, state);
@@ -161,7 +191,13 @@ export async function up(opts: UpOptions, log: Logger): Promise<number> {
     stopAll('SIGTERM');
     code = 1;
   }
-  const codes = await Promise.all(exits);
+  // Nodes started later (kite node start) add to `exits` while we wait.
+  let codes: number[] = [];
+  for (let seen = 0; seen < exits.length; ) {
+    const batch = exits.slice(seen);
+    seen = exits.length;
+    codes = [...codes, ...(await Promise.all(batch))];
+  }
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   await removeState(opts.dataDir);

@@ -93,7 +93,7 @@ export function stopInstance(host: InstanceHost, c: Container, inst: Instance, g
 }
 
 /** Runs one instance of `c` to its end, updating `rec` as it goes. */
-export async function runInstance(host: InstanceHost, c: Container, rec: ContainerRecord, init: boolean): Promise<Outcome> {
+export async function runInstance(host: InstanceHost, c: Container, rec: ContainerRecord, init: boolean, onStarted: () => void = () => undefined): Promise<Outcome> {
   const { ctx } = host;
   const pod = host.pod();
   const ref = podRef(pod, c.name, init);
@@ -168,6 +168,8 @@ export async function runInstance(host: InstanceHost, c: Container, rec: Contain
       void stopInstance(host, c, inst, podGrace, `FailedPostStartHook`);
     }
   }
+  // Started (and its postStart hook done): the next container may start.
+  onStarted();
   if (!hookFailed && !init) {
     runProbes(
       c,

@@ -35,13 +35,14 @@ export function newContainerRecord(c: Container, waitingReason: string): Contain
 /** The reason a container that has not started yet waits with. */
 export const defaultWaitingReason = (pod: Pod): string => ((pod.spec.initContainers ?? []).length > 0 ? 'PodInitializing' : 'ContainerCreating');
 
-function toStatus(c: Container, r: ContainerRecord | undefined, waiting: string): ContainerStatus {
+function toStatus(c: Container, r: ContainerRecord | undefined, waiting: string, init = false): ContainerStatus {
   const rec = r ?? newContainerRecord(c, waiting);
   const s: ContainerStatus = {
     name: c.name,
     state: rec.state,
     lastState: rec.lastState,
-    ready: rec.ready,
+    // An init container that completed counts as ready, as Kubernetes' prober reports it.
+    ready: init && rec.state.terminated?.exitCode === 0 ? true : rec.ready,
     restartCount: rec.restartCount,
     image: rec.image,
     imageID: rec.imageID,
@@ -109,7 +110,7 @@ export function buildPodStatus(pod: Pod, rec: PodRecord, now: string): PodStatus
   const prev = pod.status ?? {};
   const waiting = defaultWaitingReason(pod);
   const initSpecs = pod.spec.initContainers ?? [];
-  const init = initSpecs.map((c) => toStatus(c, rec.init.get(c.name), waiting));
+  const init = initSpecs.map((c) => toStatus(c, rec.init.get(c.name), waiting, true));
   const app = pod.spec.containers.map((c) => toStatus(c, rec.app.get(c.name), waiting));
   const phase = podPhase(pod, init, app);
 

@@ -207,7 +207,16 @@ export class PodWorker {
         return;
       }
     }
-    await Promise.all(this.latest.spec.containers.map((c) => this.runApp(host, c)));
+    // One after another in spec order, as Kubernetes starts them: a sidecar that reads what the
+    // container before it creates finds it there. Each waits only for the previous one's start.
+    const runs: Array<Promise<void>> = [];
+    for (const c of this.latest.spec.containers) {
+      let started: () => void = () => undefined;
+      const first = new Promise<void>((resolve) => (started = resolve));
+      runs.push(this.runApp(host, c, started).finally(started));
+      await first;
+    }
+    await Promise.all(runs);
     if (!signal.aborted) await this.finish();
   }
 
@@ -322,7 +331,7 @@ export class PodWorker {
     return false;
   }
 
-  private async runApp(host: InstanceHost, c: Container): Promise<void> {
+  private async runApp(host: InstanceHost, c: Container, firstStarted: () => void = () => undefined): Promise<void> {
     const rec = this.rec.app.get(c.name) as ContainerRecord;
     const policy = this.latest.spec.restartPolicy;
     // Finished for good before a kubelet restart: nothing to run.
@@ -333,7 +342,8 @@ export class PodWorker {
     while (!this.kill.signal.aborted) {
       this.nextInstance(rec, c.name, ran);
       const spec = this.latest.spec.containers.find((x) => x.name === c.name) ?? c;
-      const r = await runInstance(host, spec, rec, false);
+      const r = await runInstance(host, spec, rec, false, firstStarted);
+      firstStarted();
       if (r.kind !== 'exited') {
         if (r.kind === 'aborted' || !(await this.waitAfterFailure(rec, spec, false, r, retry))) return;
         continue;
