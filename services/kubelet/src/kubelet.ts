@@ -169,6 +169,8 @@ export async function startKubelet(opts: CompiledKubeletOptions, log: Logger): P
     async close() {
       pods.stop();
       await workers.shutdown();
+      // The pods are stopped: leave nothing of this node on the machine (bridge, cgroups, leases).
+      await runtime.destroy().catch((err: unknown) => log.warn({ err }, 'cannot remove everything the runtime created'));
       status.stop();
       await node.stop('kubelet is shutting down');
       await events.flush();
