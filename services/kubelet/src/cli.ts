@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { createLogger, envOption, handleShutdownSignals, routeGrpcLogs } from '@kite/common';
+import { runHollowKubelet } from './hollow/run.js';
 import { startKubelet } from './kubelet.js';
 import { compileKubeletOptions, type KubeletOptions } from './options.js';
 
@@ -32,7 +33,10 @@ export function kubeletCommand(): Command {
     .addOption(envOption(C, '--container-log-max-size <quantity>', 'rotate a container log at this size').default('10Mi'))
     .addOption(envOption(C, '--container-log-max-files <n>', 'rotated files kept per container').default('5'))
     .addOption(envOption(C, '--log-level <level>', 'trace, debug, info, warn, error').default('info'))
-    .action(async (flags: KubeletOptions & { logLevel: string }) => {
+    .addOption(envOption(C, '--hollow-nodes <n>', 'benchmark mode: simulate N nodes in this process (defaults 4 cpu, 32Gi, lease 30s/40s); their pods are reported Running, nothing runs'))
+    .addOption(envOption(C, '--node-name-prefix <prefix>', 'hollow node names: <prefix>0, <prefix>1, ...').default('hollow-'))
+    .action(async (flags: KubeletOptions & { logLevel: string; hollowNodes?: string; nodeNamePrefix?: string }) => {
+      if (flags.hollowNodes !== undefined) return runHollowKubelet(flags);
       const opts = compileKubeletOptions(flags);
       const log = createLogger({ component: C, level: flags.logLevel as 'info' }).child({ node: opts.nodeName });
       routeGrpcLogs(log);
