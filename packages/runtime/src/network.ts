@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, open, readFile, readdir, rm } from 'node:fs/promises';
+import { access, mkdir, open, readFile, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { run } from './command.js';
 
@@ -46,6 +46,17 @@ export function vethName(nodeName: string, uid: string): string {
 }
 
 export const NETNS_DIR = '/run/netns';
+/** The node's network interfaces, by name. */
+const SYS_NET = '/sys/class/net';
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await access(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * Pod networking for one node: a bridge holding the podCIDR's first address, and per pod a
@@ -94,10 +105,9 @@ export class PodNetwork {
     const veth = vethName(this.nodeName, uid);
     const ip = await this.lease(uid);
     // Half-made leftovers of an earlier attempt would make every step below fail.
-    await this.detach(uid, { keepLease: true });
-    await run(this.ip, ['netns', 'add', ns]);
-    await run(this.ip, ['link', 'add', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns]);
-    await run(this.ip, ['link', 'set', veth, 'master', this.bridge, 'up']);
+    if ((await exists(path.join(NETNS_DIR, ns))) || (await exists(path.join(SYS_NET, veth)))) await this.detach(uid, { keepLease: true });
+    // Two ip processes in all (one per namespace): each costs milliseconds, and many pods start at once.
+    await run(this.ip, ['-batch', '-'], `netns add ${ns}\nlink add ${veth} type veth peer name eth0 netns ${ns}\nlink set ${veth} master ${this.bridge} up\n`);
     const batch = [
       `link set lo up`,
       `addr add ${ip}/${this.cidr.prefix} dev eth0`,
@@ -110,8 +120,13 @@ export class PodNetwork {
 
   /** Deletes the pod's veth and namespace (its processes must be gone) and frees its address. */
   async detach(uid: string, opts: { keepLease?: boolean } = {}): Promise<void> {
-    await run(this.ip, ['link', 'del', vethName(this.nodeName, uid)]).catch(() => undefined);
-    await run(this.ip, ['netns', 'del', netnsName(this.nodeName, uid)]).catch(() => undefined);
+    const ns = netnsName(this.nodeName, uid);
+    const veth = vethName(this.nodeName, uid);
+    // Deleting the veth first frees its name at once (a namespace goes away asynchronously);
+    // -force carries on past whichever of the two is already gone.
+    if ((await exists(path.join(NETNS_DIR, ns))) || (await exists(path.join(SYS_NET, veth)))) {
+      await run(this.ip, ['-force', '-batch', '-'], `link del ${veth}\nnetns del ${ns}\n`).catch(() => undefined);
+    }
     if (!opts.keepLease) await this.release(uid);
   }
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { HostTools } from './capabilities.js';
 import { shQuote, waitFor } from './command.js';
+import { prepareMounts } from './container-mounts.js';
 import type { ContainerSpec, RuntimeCapabilities } from './types.js';
 
 export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -15,7 +16,7 @@ export interface LaunchContext {
   cgroupDirs: string[];
   /** Per-container directory on the node backing its private /tmp. */
   tmpDir: string;
-  /** Per-container empty directory where its private /dev is assembled before moving into place. */
+  /** Per-container directory on the node that becomes its private /dev (made afresh at each start). */
   devDir: string;
 }
 
@@ -49,43 +50,12 @@ export function setupScript(spec: ContainerSpec, ctx: LaunchContext): string {
   const lines: string[] = ['set -e', '{', ':'];
   for (const dir of ctx.cgroupDirs) lines.push(`echo 0 > ${q(path.join(dir, 'cgroup.procs'))}`);
   if (isolated) {
-    // Every source is a node path, and it may lie under the node's /tmp: so bind everything
-    // while /tmp is still the node's, staging volumes meant for /tmp inside the private /tmp dir.
-    const dir = spec.sandbox.dir;
-    lines.push(`mount --bind ${q(path.join(dir, 'etc-hosts'))} /etc/hosts`);
-    // A host-network pod keeps the node's hostname (no UTS namespace), as in Kubernetes.
-    if (spec.sandbox.netns) {
-      lines.push(`mount --bind ${q(path.join(dir, 'etc-hostname'))} /etc/hostname`);
-      lines.push(`cat ${q(path.join(dir, 'etc-hostname'))} > /proc/sys/kernel/hostname`);
-    }
-    lines.push(...privateDevLines(ctx.devDir));
-    const wholeTmp = spec.mounts.find((m) => path.posix.normalize(m.containerPath) === '/tmp');
-    const underTmp = (p: string): boolean => path.posix.normalize(p).startsWith('/tmp/');
-    const tmpSource = wholeTmp?.hostPath ?? ctx.tmpDir;
-    if (!wholeTmp) lines.push(`mkdir -p ${q(ctx.tmpDir)}`, `chmod 1777 ${q(ctx.tmpDir)}`);
-    const roLater: string[] = [];
-    // Program directories the container's PATH names on the node's /tmp (a kubelet whose root
-    // dir lies there: busybox applet links) would vanish under the private /tmp: keep them.
-    const keep = (spec.env.PATH ?? '')
-      .split(':')
-      .filter((p) => underTmp(p) && !spec.mounts.some((m) => path.posix.normalize(m.containerPath) === path.posix.normalize(p)))
-      .map((p) => ({ hostPath: p, containerPath: p, readOnly: true }));
-    for (const m of [...spec.mounts, ...keep]) {
-      if (m === wholeTmp) continue;
-      const staged = underTmp(m.containerPath)
-        ? path.join(tmpSource, path.posix.relative('/tmp', path.posix.normalize(m.containerPath)))
-        : m.containerPath;
-      lines.push(...bindLines(m.hostPath, staged));
-      if (m.readOnly) {
-        if (underTmp(m.containerPath)) roLater.push(m.containerPath);
-        else lines.push(`mount -o remount,bind,ro ${q(m.containerPath)}`);
-      }
-    }
-    lines.push(`mount --rbind ${q(tmpSource)} /tmp`);
-    if (wholeTmp?.readOnly) lines.push('mount -o remount,bind,ro /tmp');
-    for (const p of roLater) lines.push(`mount -o remount,bind,ro ${q(p)}`);
+    // All mounts in one process (see container-mounts.ts); the hostname with shell builtins.
+    // The hostname first: the sandbox directory may lie under the node's /tmp, hidden after the mounts.
+    if (spec.sandbox.netns) lines.push(`read -r h < ${q(path.join(spec.sandbox.dir, 'etc-hostname'))}`, `printf '%s\\n' "$h" > /proc/sys/kernel/hostname`);
+    lines.push(`${q(ctx.tools.mount ?? 'mount')} -a -T ${q(fstabPath(ctx))}`);
   }
-  if (spec.workingDir) lines.push(`mkdir -p ${q(spec.workingDir)}`, `cd ${q(spec.workingDir)}`);
+  if (spec.workingDir) lines.push(`[ -d ${q(spec.workingDir)} ] || mkdir -p ${q(spec.workingDir)}`, `cd ${q(spec.workingDir)}`);
   lines.push('} 2>&3');
   lines.push(`echo ready >&3`, `exec 3>&-`);
   const env = Object.entries(containerEnv(spec.env)).map(([k, v]) => q(`${k}=${v}`));
@@ -93,35 +63,9 @@ export function setupScript(spec: ContainerSpec, ctx: LaunchContext): string {
   return lines.join('\n');
 }
 
-/** Device nodes a container gets from the node; nothing else of the node's /dev is visible. */
-const DEVICES = ['null', 'zero', 'full', 'random', 'urandom', 'tty', 'ptmx'];
-
-/**
- * A private /dev (a small tmpfs with the usual devices, the node's ptys, its own /dev/shm), so
- * mount points such as /dev/termination-log are made there and not on the node's /dev.
- */
-function privateDevLines(devDir: string): string[] {
-  const d = shQuote(devDir);
-  return [
-    `mkdir -p ${d}`,
-    `mount -t tmpfs -o mode=755,size=1024k,nosuid kite-dev ${d}`,
-    ...DEVICES.map((n) => `: > ${d}/${n}; mount --bind /dev/${n} ${d}/${n}`),
-    `mkdir ${d}/pts ${d}/shm`,
-    `mount --rbind /dev/pts ${d}/pts`,
-    `mount -t tmpfs -o mode=1777,size=65536k,nosuid,nodev shm ${d}/shm`,
-    `ln -s /proc/self/fd ${d}/fd`,
-    ...['stdin', 'stdout', 'stderr'].map((n, i) => `ln -s /proc/self/fd/${i} ${d}/${n}`),
-    `mount --move ${d} /dev`,
-  ];
-}
-
-/** Binds `src` at `dst`, first making the mount point the same kind (directory or file) as `src`. */
-function bindLines(src: string, dst: string): string[] {
-  const [s, d] = [shQuote(src), shQuote(dst)];
-  return [
-    `if [ -d ${s} ]; then mkdir -p ${d}; elif [ ! -e ${d} ]; then mkdir -p "$(dirname ${d})"; : > ${d}; fi`,
-    `mount --bind ${s} ${d}`,
-  ];
+/** Where the container's fstab is written, beside its /dev and /tmp directories. */
+export function fstabPath(ctx: LaunchContext): string {
+  return path.join(path.dirname(ctx.devDir), 'mounts.fstab');
 }
 
 /** setpriv (parent-death signal) → nsenter (pod network) → unshare (mount, PID, UTS) → sh. */
@@ -158,6 +102,7 @@ export async function launch(
   ctx: LaunchContext,
   onOutput: (stream: 'stdout' | 'stderr', chunk: Buffer) => void,
 ): Promise<Launched> {
+  if (ctx.capabilities.mounts) await prepareMounts(spec, ctx, fstabPath(ctx));
   const [file, ...args] = containerCommand(spec, ctx);
   const child = spawn(file!, args, {
     env: { PATH: DEFAULT_PATH },

@@ -40,7 +40,9 @@ export async function startKubelet(opts: CompiledKubeletOptions, log: Logger): P
   });
   const recovered = await runtime.recover();
   if (recovered.removedSandboxes.length > 0) log.info({ sandboxes: recovered.removedSandboxes.length }, 'removed what the previous run left');
-  const images = ImageCatalog.withDefaults();
+  // One shared set of busybox applet links: ~260 symlinks (and a `busybox --list`) per container
+  // clog the file-system thread pool when many pods start at once.
+  const images = ImageCatalog.withDefaults({ sharedDir: path.resolve(opts.rootDir, 'images') });
   if (opts.imageCatalog !== undefined) await images.loadFile(opts.imageCatalog);
 
   const client = new KiteClient(opts.apiserver);

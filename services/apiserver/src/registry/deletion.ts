@@ -73,7 +73,8 @@ export async function deleteObject(r: Resource, namespace: string | undefined, n
         return { object: await r.delete(namespace, name, current.metadata.resourceVersion), deleted: true };
       } catch (err) {
         // Changed between our read and the delete: decide again on the fresh object.
-        if (err instanceof ApiError && err.reason === 'Conflict' && opts.preconditions === undefined) continue;
+        // Preconditions are checked again on the fresh read, so retrying is always safe.
+        if (err instanceof ApiError && err.reason === 'Conflict') continue;
         throw err;
       }
     }

@@ -48,7 +48,10 @@ export class StatusWriter {
     if (JSON.stringify(status) === e.written) return;
     e.dirty = true;
     if (!e.writing) {
-      const d = this.drain(uid, e).finally(() => this.draining.delete(d));
+      // Start on the next turn: changes made in one go (Running, then started and ready at once
+      // for a container without probes) become one write, not two.
+      e.writing = true;
+      const d: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.drain(uid, e)).finally(() => this.draining.delete(d));
       this.draining.add(d);
     }
   }

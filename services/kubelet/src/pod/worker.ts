@@ -24,6 +24,9 @@ export type KillReason =
   /** The kubelet is shutting down: stop gracefully, keep the pod (it runs again on restart). */
   | 'shutdown';
 
+/** Tries at the final delete before giving up on a pod that keeps changing under it. */
+const CONFIRM_ATTEMPTS = 10;
+
 const isTerminal = (p: Pod): boolean => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
 
 /** A container the kubelet lost track of (it was running when the kubelet died). */
@@ -392,11 +395,31 @@ export class PodWorker {
     await rm(this.dir, { recursive: true, force: true }).catch((err: unknown) => this.log.warn({ err }, 'cannot remove the pod directory'));
     this.ctx.status.forget(this.uid);
     if (reason !== 'deleted') return;
-    try {
-      const p = this.latest;
-      await this.ctx.client.delete({ ...POD_TARGET, namespace: p.metadata.namespace as string }, p.metadata.name as string, { gracePeriodSeconds: 0, preconditions: { uid: this.uid } });
-    } catch (err) {
-      if (!isNotFound(err) && !isConflict(err)) this.log.warn({ err }, 'cannot confirm the pod deletion');
+    await this.confirmDeletion();
+  }
+
+  /**
+   * The final delete (grace 0). A Conflict may only mean that another write to the pod (our own
+   * last status, say) landed between the apiserver's read and its delete: while the pod with
+   * this UID still exists, ask again, or it would stay Terminating for good.
+   */
+  private async confirmDeletion(): Promise<void> {
+    const p = this.latest;
+    const target = { ...POD_TARGET, namespace: p.metadata.namespace as string };
+    const name = p.metadata.name as string;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.ctx.client.delete(target, name, { gracePeriodSeconds: 0, preconditions: { uid: this.uid } });
+        return;
+      } catch (err) {
+        if (isNotFound(err)) return;
+        if (!isConflict(err) || attempt >= CONFIRM_ATTEMPTS) {
+          this.log.warn({ err }, 'cannot confirm the pod deletion');
+          return;
+        }
+        const fresh = await this.ctx.client.get<Pod>(target, name).catch(() => undefined);
+        if (fresh === undefined || fresh.metadata.uid !== this.uid) return;
+      }
     }
   }
 
