@@ -5,6 +5,12 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { cleanupAfterEach, repoRoot, startProcess, tempDir, waitFor, type Proc } from '../support/processes.js';
 
+// Every `kite up` cluster names its nodes node-1…N and gives them 10.244.1…N.0/24: clusters
+// from different test files running at once would share bridges, cgroups and addresses. So the
+// files that start one are run here, one after another, in this file's worker.
+import '../chaos/node-kill.cases.js';
+import '../e2e/workloads.cases.js';
+
 const run = promisify(execFile);
 const kiteBin = path.join(repoRoot, 'services/kite/dist/bin.js');
 
