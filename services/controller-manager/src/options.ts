@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { OptionsError, parseDuration, parseHostPort, type HostPort } from '@kite/common';
+import { OptionsError, boolOption, compileLeaderElection, durationOption, hostPortOption, type HostPort } from '@kite/common';
 import { parseCidr, type Cidr } from './logic/cidr.js';
 
 export type Profile = 'kubernetes' | 'fast';
@@ -95,29 +95,10 @@ const PROFILES: Record<Profile, { lease: number; renew: number; retry: number; g
   fast: { lease: 4_000, renew: 3_000, retry: 1_000, grace: 4_000, monitor: 500, startup: 10_000, jobBackoff: 1_000, podGcQuarantine: 2_000 },
 };
 
-function duration(flag: string, v: string | undefined, dflt: number): number {
-  if (v === undefined || v === '') return dflt;
-  try {
-    const ms = parseDuration(v);
-    if (ms <= 0) throw new Error('must be positive');
-    return ms;
-  } catch (err) {
-    throw new OptionsError(`--${flag}: ${(err as Error).message}`);
-  }
-}
-
 function int(flag: string, v: string | undefined, dflt: number, min = 1, max = 1000): number {
   if (v === undefined || v === '') return dflt;
   if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new OptionsError(`--${flag} must be an integer from ${min} to ${max}, got ${JSON.stringify(v)}`);
   return Number(v);
-}
-
-function bool(flag: string, v: boolean | string | undefined, dflt: boolean): boolean {
-  if (v === undefined || v === '') return dflt;
-  if (typeof v === 'boolean') return v;
-  if (/^(true|1|yes)$/i.test(v)) return true;
-  if (/^(false|0|no)$/i.test(v)) return false;
-  throw new OptionsError(`--${flag} must be true or false, got ${JSON.stringify(v)}`);
 }
 
 /** Accepts the newer `-controller` suffixed names too (`garbage-collector-controller`). */
@@ -149,20 +130,8 @@ export function compileControllerManagerOptions(o: ControllerManagerOptions): Co
   const profile = (o.profile ?? 'kubernetes') as Profile;
   const p = PROFILES[profile];
   if (p === undefined) throw new OptionsError(`--profile must be kubernetes or fast, got ${JSON.stringify(o.profile)}`);
-  const leaseDurationMs = duration('lease-duration', o.leaseDuration, p.lease);
-  const renewDeadlineMs = duration('renew-deadline', o.renewDeadline, p.renew);
-  const retryPeriodMs = duration('retry-period', o.retryPeriod, p.retry);
-  if (!(leaseDurationMs > renewDeadlineMs)) throw new OptionsError('--lease-duration must be greater than --renew-deadline');
-  if (!(renewDeadlineMs > retryPeriodMs)) throw new OptionsError('--renew-deadline must be greater than --retry-period');
-  const lease = o.leaderElectLease ?? 'kube-system/kube-controller-manager';
-  const m = /^([a-z0-9-]+)\/([a-z0-9.-]+)$/.exec(lease);
-  if (!m) throw new OptionsError(`--leader-elect-lease must be namespace/name, got ${JSON.stringify(lease)}`);
-  let metricsListen: HostPort;
-  try {
-    metricsListen = parseHostPort(o.metricsListen ?? '127.0.0.1:10257');
-  } catch (err) {
-    throw new OptionsError(`--metrics-listen: ${(err as Error).message}`);
-  }
+  const election = compileLeaderElection(o, { leaseMs: p.lease, renewMs: p.renew, retryMs: p.retry, lease: 'kube-system/kube-controller-manager' });
+  const metricsListen = hostPortOption('metrics-listen', o.metricsListen ?? '127.0.0.1:10257');
   const apiserver = o.apiserver ?? '127.0.0.1:6444';
   if (!/^[^\s/]+:\d+$/.test(apiserver)) throw new OptionsError(`--apiserver must be host:port, got ${JSON.stringify(apiserver)}`);
   let clusterCidr: Cidr;
@@ -176,12 +145,9 @@ export function compileControllerManagerOptions(o: ControllerManagerOptions): Co
   return {
     apiserver,
     controllers: selectControllers(o.controllers ?? '*'),
-    leaderElect: bool('leader-elect', o.leaderElect, true),
+    leaderElect: boolOption('leader-elect', o.leaderElect, true),
     profile,
-    leaseDurationMs,
-    renewDeadlineMs,
-    retryPeriodMs,
-    lease: { namespace: m[1] as string, name: m[2] as string },
+    ...election,
     identity: o.identity || `${os.hostname()}_${randomBytes(4).toString('hex')}`,
     metricsListen,
     workers: {
@@ -197,13 +163,13 @@ export function compileControllerManagerOptions(o: ControllerManagerOptions): Co
       nodeipam: 1,
       podgc: 2,
     },
-    nodeMonitorGracePeriodMs: duration('node-monitor-grace-period', o.nodeMonitorGracePeriod, p.grace),
-    nodeMonitorPeriodMs: duration('node-monitor-period', o.nodeMonitorPeriod, p.monitor),
-    nodeStartupGracePeriodMs: duration('node-startup-grace-period', o.nodeStartupGracePeriod, p.startup),
-    allocateNodeCidrs: bool('allocate-node-cidrs', o.allocateNodeCidrs, true),
+    nodeMonitorGracePeriodMs: durationOption('node-monitor-grace-period', o.nodeMonitorGracePeriod, p.grace),
+    nodeMonitorPeriodMs: durationOption('node-monitor-period', o.nodeMonitorPeriod, p.monitor),
+    nodeStartupGracePeriodMs: durationOption('node-startup-grace-period', o.nodeStartupGracePeriod, p.startup),
+    allocateNodeCidrs: boolOption('allocate-node-cidrs', o.allocateNodeCidrs, true),
     clusterCidr,
     nodeCidrMaskSize,
-    jobBackoffMs: duration('job-backoff', o.jobBackoff, p.jobBackoff),
+    jobBackoffMs: durationOption('job-backoff', o.jobBackoff, p.jobBackoff),
     podGcQuarantineMs: p.podGcQuarantine,
   };
 }
