@@ -1,4 +1,4 @@
-import http from 'node:http';
+import { WatchStream } from '../common/watch-stream.js';
 import type { HttpClient } from '../apiserver/http.js';
 
 /** When (performance.now()) the watch first showed each step of one pod's life. */
@@ -22,87 +22,43 @@ export class PodTracker {
   readonly marks = new Map<string, PodMarks>();
   bound = 0;
   running = 0;
-  error: Error | undefined;
-  private req: http.ClientRequest | undefined;
-  private partial = '';
-  private listeners = new Set<() => void>();
+  private stream!: WatchStream<PodJson>;
 
-  static open(address: string, namespace: string, resourceVersion: string): Promise<PodTracker> {
+  static async open(address: string, namespace: string, resourceVersion: string): Promise<PodTracker> {
     const t = new PodTracker();
-    const i = address.lastIndexOf(':');
-    const p = `/api/v1/namespaces/${namespace}/pods?watch=1&resourceVersion=${resourceVersion}`;
-    return new Promise((resolve, reject) => {
-      const req = http.request({ host: address.slice(0, i), port: Number(address.slice(i + 1)), path: p, agent: false, headers: { accept: 'application/json' } }, (res) => {
-        if (res.statusCode !== 200) {
-          reject(new Error(`watch ${p} answered ${res.statusCode}`));
-          res.resume();
-          return;
-        }
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => t.onChunk(chunk, performance.now()));
-        res.on('error', (err) => t.fail(err));
-        res.on('end', () => t.fail(new Error('the pod watch ended')));
-        resolve(t);
-      });
-      t.req = req;
-      req.on('error', (err) => {
-        t.fail(err);
-        reject(err);
-      });
-      req.end();
-    });
+    t.stream = await WatchStream.open<PodJson>(address, `/api/v1/namespaces/${namespace}/pods?watch=1&resourceVersion=${resourceVersion}`, (type, pod, at) => t.onEvent(type, pod, at));
+    return t;
+  }
+
+  get error(): Error | undefined {
+    return this.stream.error;
   }
 
   fail(err: Error): void {
-    this.error ??= err;
-    for (const l of [...this.listeners]) l();
+    this.stream.fail(err);
   }
 
-  private onChunk(chunk: string, at: number): void {
-    const text = this.partial + chunk;
-    const end = text.lastIndexOf('\n');
-    this.partial = end < 0 ? text : text.slice(end + 1);
-    if (end < 0) return;
-    for (const line of text.slice(0, end).split('\n')) {
-      if (line.trim() === '') continue;
-      const ev = JSON.parse(line) as { type: string; object: PodJson };
-      if (ev.type !== 'ADDED' && ev.type !== 'MODIFIED') continue;
-      const pod = ev.object;
-      let m = this.marks.get(pod.metadata.name);
-      if (m === undefined) this.marks.set(pod.metadata.name, (m = { added: at }));
-      if (m.bound === undefined && pod.spec?.nodeName) {
-        m.bound = at;
-        this.bound++;
-      }
-      if (m.running === undefined && pod.status?.phase === 'Running') {
-        m.running = at;
-        this.running++;
-      }
+  private onEvent(type: string, pod: PodJson, at: number): void {
+    if (type !== 'ADDED' && type !== 'MODIFIED') return;
+    let m = this.marks.get(pod.metadata.name);
+    if (m === undefined) this.marks.set(pod.metadata.name, (m = { added: at }));
+    if (m.bound === undefined && pod.spec?.nodeName) {
+      m.bound = at;
+      this.bound++;
     }
-    for (const l of [...this.listeners]) l();
+    if (m.running === undefined && pod.status?.phase === 'Running') {
+      m.running = at;
+      this.running++;
+    }
   }
 
   /** Resolves true once `done()` holds, false when `timeoutMs` passes first; rejects if the watch breaks. */
   until(done: () => boolean, timeoutMs: number): Promise<boolean> {
-    if (done()) return Promise.resolve(true);
-    return new Promise((resolve, reject) => {
-      const finish = (v: boolean | Error): void => {
-        clearTimeout(timer);
-        this.listeners.delete(check);
-        if (v instanceof Error) reject(v);
-        else resolve(v);
-      };
-      const timer = setTimeout(() => finish(false), timeoutMs);
-      const check = (): void => {
-        if (this.error) finish(this.error);
-        else if (done()) finish(true);
-      };
-      this.listeners.add(check);
-    });
+    return this.stream.until(done, timeoutMs);
   }
 
   close(): void {
-    this.req?.destroy();
+    this.stream.close();
   }
 }
 
