@@ -78,7 +78,9 @@ export const pythonImage: ImageBuilder = {
 
 // Sleeps until told to stop. As a PID namespace's first process it gets only signals it has
 // handlers for, hence the trap: TERM ends it at once instead of at the grace period's SIGKILL.
-const PAUSE_SCRIPT = `trap 'kill $! 2>/dev/null; exit 0' TERM INT HUP; sleep infinity & wait`;
+// The sleep gets SIGKILL: a TERM that lands between its fork and its exec reaches the shell's
+// inherited handler, is lost, and leaves the sleep running (holding the container's stdout).
+const PAUSE_SCRIPT = `trap 'kill -9 $! 2>/dev/null; exit 0' TERM INT HUP; sleep infinity & wait`;
 
 /** `pause` (also `registry.k8s.io/pause`): does nothing until signalled. */
 export const pauseImage: ImageBuilder = {
