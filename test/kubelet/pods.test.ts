@@ -5,9 +5,12 @@ import { startNodeCluster, type NodeCluster } from './node.js';
 
 const cleanups: Cleanup[] = [];
 let c: NodeCluster;
+// Not the default 127.0.0.1, and the only address streaming listens on: logs and exec then work
+// only if the apiserver dials the InternalIP the node reports, as it must in docker-compose.yml.
+const NODE_IP = '127.0.0.2';
 
 beforeAll(async () => {
-  c = await startNodeCluster(cleanups);
+  c = await startNodeCluster(cleanups, ['--node-ip', NODE_IP, '--streaming-listen', `${NODE_IP}:0`]);
 }, 90_000);
 
 afterAll(async () => {
@@ -51,7 +54,7 @@ describe('kite-kubelet with the real kubectl', () => {
     expect(node.metadata.labels).toMatchObject({ 'kubernetes.io/hostname': c.node, 'kubernetes.io/os': 'linux' });
     expect(node.spec.podCIDR).toBe(c.podCIDR);
     expect(node.status.capacity.pods).toBe('110');
-    expect(node.status.addresses).toEqual([{ type: 'InternalIP', address: '127.0.0.1' }, { type: 'Hostname', address: c.node }]);
+    expect(node.status.addresses).toEqual([{ type: 'InternalIP', address: NODE_IP }, { type: 'Hostname', address: c.node }]);
     expect(String(node.status.daemonEndpoints.kubeletEndpoint.Port)).toBe(c.kubelet.streaming.split(':').pop());
     expect(node.status.conditions.map((x: any) => x.type)).toEqual(expect.arrayContaining(['Ready', 'MemoryPressure', 'DiskPressure', 'PIDPressure']));
     const lease = await c.kubectl.ok(['get', 'lease', '-n', 'kube-node-lease', c.node, '-o', 'jsonpath={.spec.holderIdentity}']);
@@ -89,7 +92,7 @@ describe('kite-kubelet with the real kubectl', () => {
   });
 
   it('runs a busybox pod to Running and READY 1/1, with status and events', async () => {
-    await c.kubectl.ok(['apply', '-f', '-'], { stdin: podYaml('sleeper', { image: 'busybox', command: ['sh', '-c', 'echo hello from $(POD); sleep 3600'], env: [{ name: 'POD', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }] }) });
+    await c.kubectl.ok(['apply', '-f', '-'], { stdin: podYaml('sleeper', { image: 'busybox', command: ['sh', '-c', 'echo hello from $(POD); sleep 3600'], env: [{ name: 'POD', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }, { name: 'HOST_IP', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } }] }) });
     const r = await waitFor('sleeper to be Running 1/1', async () => {
       const x = await row('sleeper');
       return x?.status === 'Running' && x.ready === '1/1' ? x : undefined;
@@ -97,7 +100,7 @@ describe('kite-kubelet with the real kubectl', () => {
     expect(r.restarts).toBe('0');
     const status = JSON.parse(await c.kubectl.ok(['get', 'pod', 'sleeper', '-o', 'json'])).status;
     expect(status.podIP).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
-    expect(status.hostIP).toBe('127.0.0.1');
+    expect(status.hostIP).toBe(NODE_IP);
     expect(status.containerStatuses[0]).toMatchObject({ name: 'main', ready: true, started: true, restartCount: 0 });
     expect(status.containerStatuses[0].containerID).toMatch(/^kite:\/\//);
     expect(status.conditions.map((x: any) => `${x.type}=${x.status}`)).toEqual(expect.arrayContaining(['Ready=True', 'ContainersReady=True', 'Initialized=True', 'PodScheduled=True']));
@@ -109,6 +112,7 @@ describe('kite-kubelet with the real kubectl', () => {
     expect(await waitFor('its log', async () => (await c.kubectl.ok(['logs', 'sleeper'])) || undefined)).toBe('hello from sleeper\n');
     expect(await c.kubectl.ok(['exec', 'sleeper', '--', 'cat', '/var/run/secrets/kubernetes.io/serviceaccount/namespace'])).toBe('default');
     expect(await c.kubectl.ok(['exec', 'sleeper', '--', 'printenv', 'KUBERNETES_SERVICE_PORT'])).toBe('443\n');
+    expect(await c.kubectl.ok(['exec', 'sleeper', '--', 'printenv', 'HOST_IP'])).toBe(`${NODE_IP}\n`);
   });
 
   it('a failing container goes CrashLoopBackOff with RESTARTS rising', async () => {

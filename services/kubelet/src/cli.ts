@@ -30,6 +30,7 @@ export function kubeletCommand(): Command {
     .addOption(envOption(C, '--image-catalog <file>', 'YAML or JSON file with extra image catalog entries'))
     .addOption(envOption(C, '--streaming-listen <host:port>', 'streaming service (logs, exec, attach, port-forward) address; port 0: any free port').default('127.0.0.1:10250'))
     .addOption(envOption(C, '--metrics-listen <host:port>', '/healthz, /readyz and /metrics address; port 0: any free port').default('127.0.0.1:10248'))
+    .addOption(envOption(C, '--node-ip <ip>', "the address the Node reports (InternalIP, pods' hostIP); the apiserver reaches the streaming service there").default('127.0.0.1'))
     .addOption(envOption(C, '--container-log-max-size <quantity>', 'rotate a container log at this size').default('10Mi'))
     .addOption(envOption(C, '--container-log-max-files <n>', 'rotated files kept per container').default('5'))
     .addOption(envOption(C, '--log-level <level>', 'trace, debug, info, warn, error').default('info'))

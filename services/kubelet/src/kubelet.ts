@@ -71,7 +71,7 @@ export async function startKubelet(opts: CompiledKubeletOptions, log: Logger): P
   const workers = new PodWorkers(
     {
       nodeName: opts.nodeName,
-      hostIP: '127.0.0.1',
+      hostIP: opts.nodeIP,
       podsDir,
       backoff: opts.backoff,
       deps: { runtime, images, volumes: volumeOps },
@@ -92,6 +92,8 @@ export async function startKubelet(opts: CompiledKubeletOptions, log: Logger): P
 
   const { pods: podLookup, logs } = streamingLookups(workers);
   const streaming = await startStreaming({ listen: opts.streamingListen, runtime, pods: podLookup, logs, log });
+  if (!['0.0.0.0', '::'].includes(opts.streamingListen.host) && opts.streamingListen.host !== opts.nodeIP)
+    log.warn({ nodeIP: opts.nodeIP, streaming: streaming.address }, 'the apiserver dials --node-ip, where --streaming-listen does not listen: logs, exec and port-forward will fail');
 
   const node = new NodeAgent(
     client,
@@ -103,6 +105,7 @@ export async function startKubelet(opts: CompiledKubeletOptions, log: Logger): P
       cpuMillis: opts.cpuMillis,
       memoryBytes: opts.memoryBytes,
       pods: opts.pods,
+      internalIP: opts.nodeIP,
       streamingPort: streaming.port,
       kubeletVersion: KUBELET_VERSION,
     },

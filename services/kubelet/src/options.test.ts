@@ -17,6 +17,15 @@ describe('compileKubeletOptions', () => {
   });
 
   it.each([
+    [undefined, '127.0.0.1'],
+    ['172.28.0.11', '172.28.0.11'],
+    [' 10.0.0.5 ', '10.0.0.5'],
+    ['fd00::b', 'fd00::b'],
+  ])('--node-ip %j advertises %s', (nodeIp, want) => {
+    expect(compileKubeletOptions({ nodeName: 'n1', ...(nodeIp !== undefined ? { nodeIp } : {}) }).nodeIP).toBe(want);
+  });
+
+  it.each([
     [{ profile: 'slow' }, '--profile must be kubernetes or fast'],
     [{ nodeName: 'bad_name' }, '--node-name must be a DNS subdomain'],
     [{ podCidr: '10.0.0.0' }, '--pod-cidr must be an IPv4 CIDR'],
@@ -25,6 +34,10 @@ describe('compileKubeletOptions', () => {
     [{ crashBackoffInitial: '1m', crashBackoffMax: '10s' }, '--crash-backoff-max must not be shorter'],
     [{ nodeLabels: 'bad key=x' }, '--node-labels: invalid label key'],
     [{ registerWithTaints: 'k=v:Sometimes' }, '--register-with-taints:'],
+    [{ nodeIp: 'node-1' }, '--node-ip must be an IPv4 or IPv6 address, got "node-1"'],
+    [{ nodeIp: '10.0.0.256' }, '--node-ip must be an IPv4 or IPv6 address'],
+    [{ nodeIp: '[fd00::b]' }, '--node-ip must be an IPv4 or IPv6 address'],
+    [{ nodeIp: '' }, '--node-ip must be an IPv4 or IPv6 address'],
   ])('rejects %j', (o, message) => {
     expect(() => compileKubeletOptions({ nodeName: 'n', ...o })).toThrow(OptionsError);
     expect(() => compileKubeletOptions({ nodeName: 'n', ...o })).toThrow(message);

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import os from 'node:os';
 import { Quantity } from '@kite/api';
 import { OptionsError, parseDuration, parseHostPort, type HostPort } from '@kite/common';
@@ -44,6 +45,8 @@ export interface KubeletOptions {
   streamingListen?: string;
   /** /healthz, /readyz and /metrics address. Default 127.0.0.1:10248. */
   metricsListen?: string;
+  /** The address the Node reports (InternalIP, pods' hostIP), which the apiserver dials for streaming. Default 127.0.0.1. */
+  nodeIp?: string;
   /** Container log rotation. Defaults 10Mi and 5. */
   containerLogMaxSize?: string;
   containerLogMaxFiles?: string | number;
@@ -68,6 +71,7 @@ export interface CompiledKubeletOptions {
   imageCatalog?: string;
   streamingListen: HostPort;
   metricsListen: HostPort;
+  nodeIP: string;
   logMaxBytes: number;
   logMaxFiles: number;
 }
@@ -107,6 +111,13 @@ function hostPort(flag: string, v: string): HostPort {
   } catch (err) {
     throw new OptionsError(`--${flag}: ${(err as Error).message}`);
   }
+}
+
+/** A bare IPv4 or IPv6 address: the apiserver dials it, so no host names and no brackets. */
+function nodeIP(v: string): string {
+  const ip = v.trim();
+  if (isIP(ip) === 0) throw new OptionsError(`--node-ip must be an IPv4 or IPv6 address, got ${JSON.stringify(v)}`);
+  return ip;
 }
 
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
@@ -172,6 +183,7 @@ export function compileKubeletOptions(o: KubeletOptions): CompiledKubeletOptions
     pods: positiveInt('capacity-pods', o.capacityPods ?? 110),
     streamingListen: hostPort('streaming-listen', o.streamingListen ?? '127.0.0.1:10250'),
     metricsListen: hostPort('metrics-listen', o.metricsListen ?? '127.0.0.1:10248'),
+    nodeIP: nodeIP(o.nodeIp ?? '127.0.0.1'),
     logMaxBytes: Number(quantity('container-log-max-size', o.containerLogMaxSize ?? '10Mi').units),
     logMaxFiles: positiveInt('container-log-max-files', o.containerLogMaxFiles ?? 5),
   };

@@ -152,6 +152,7 @@ async function registerNodes(client: KiteClient, names: string[], o: HollowOptio
     cpuMillis: o.cpuMillis,
     memoryBytes: o.memoryBytes,
     pods: o.pods,
+    internalIP: '127.0.0.1',
     streamingPort: 0,
     kubeletVersion: o.kubeletVersion,
   });

@@ -27,7 +27,7 @@ describe('node conditions', () => {
 describe('nodeObject', () => {
   it('advertises capacity, addresses, the streaming port and the pod CIDR', () => {
     const n = nodeObject(
-      { name: 'node-1', labels: { 'kubernetes.io/hostname': 'node-1' }, taints: [{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }], podCIDR: '10.244.1.0/24', cpuMillis: 2500, memoryBytes: 4 * 1024 ** 3, pods: 110, streamingPort: 10250, kubeletVersion: 'v1.32.0-kite' },
+      { name: 'node-1', labels: { 'kubernetes.io/hostname': 'node-1' }, taints: [{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }], podCIDR: '10.244.1.0/24', cpuMillis: 2500, memoryBytes: 4 * 1024 ** 3, pods: 110, internalIP: '127.0.0.1', streamingPort: 10250, kubeletVersion: 'v1.32.0-kite' },
       [],
     );
     expect(n.spec).toEqual({ podCIDR: '10.244.1.0/24', podCIDRs: ['10.244.1.0/24'], taints: [{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }] });
@@ -38,5 +38,10 @@ describe('nodeObject', () => {
       daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
       nodeInfo: { kubeletVersion: 'v1.32.0-kite', operatingSystem: 'linux' },
     });
+  });
+
+  it('reports the given InternalIP, which the apiserver dials with the kubelet port', () => {
+    const n = nodeObject({ name: 'node-2', labels: {}, taints: [], cpuMillis: 1000, memoryBytes: 1024 ** 3, pods: 110, internalIP: '172.28.0.12', streamingPort: 10250, kubeletVersion: 'v1.32.0-kite' }, []);
+    expect(n.status).toMatchObject({ addresses: [{ type: 'InternalIP', address: '172.28.0.12' }, { type: 'Hostname', address: 'node-2' }], daemonEndpoints: { kubeletEndpoint: { Port: 10250 } } });
   });
 });

@@ -20,6 +20,8 @@ export interface NodeFacts {
   cpuMillis: number;
   memoryBytes: number;
   pods: number;
+  /** InternalIP: where the apiserver dials the streaming port. */
+  internalIP: string;
   streamingPort: number;
   kubeletVersion: string;
 }
@@ -99,7 +101,7 @@ export function nodeStatus(f: NodeFacts, conditions: NodeCondition[]): Record<st
     allocatable: resources,
     conditions,
     addresses: [
-      { type: 'InternalIP', address: '127.0.0.1' },
+      { type: 'InternalIP', address: f.internalIP },
       { type: 'Hostname', address: f.name },
     ],
     daemonEndpoints: { kubeletEndpoint: { Port: f.streamingPort } },
