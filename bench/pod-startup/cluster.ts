@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { KUBELET_NODE_FLAGS } from '@kite/kubelet';
 import { startStack, type Stack } from '../apiserver/servers.js';
 import { HttpClient, json } from '../apiserver/http.js';
 import { repoRoot } from '../store/procs.js';
@@ -72,6 +73,7 @@ export async function startCluster(o: ClusterOptions, partial: Partial<Cluster>)
     const proc = startOwned(
       process.execPath,
       [
+        ...KUBELET_NODE_FLAGS,
         ...o.kubeletNodeArgs,
         kubeletBin,
         '--node-name', name,

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { KUBELET_NODE_FLAGS } from '@kite/kubelet';
 import { repoRoot } from '../support/processes.js';
 
 interface Service {
@@ -17,6 +18,12 @@ interface Compose {
 
 const CLUSTER = ['store', 'apiserver', 'scheduler', 'controller-manager', 'node-1', 'node-2', 'node-3'];
 
+/** `node [node flags] script [program flags]`, split. */
+function split(command: string[]): { nodeFlags: string[]; script: string; args: string[] } {
+  const at = command.findIndex((a, i) => i > 0 && !a.startsWith('-'));
+  return { nodeFlags: command.slice(1, at), script: command[at] as string, args: command.slice(at + 1) };
+}
+
 const flagValue = (command: string[], flag: string): string | undefined => command.find((a) => a.startsWith(`${flag}=`))?.slice(flag.length + 1);
 
 /** No Docker engine runs here, so the compose file is checked against the programs' own --help. */
@@ -30,7 +37,7 @@ describe('docker-compose.yml', () => {
   });
 
   it.each(services.map(([name, s]) => [name, s.command as string[]]))('%s passes only flags its program documents', (_name, command) => {
-    const [, script, ...args] = command;
+    const { script, args } = split(command);
     const help = execFileSync(process.execPath, [path.join(repoRoot, script as string), '--help']).toString();
     for (const arg of args) {
       const flag = arg.split('=')[0] as string;
@@ -52,7 +59,12 @@ describe('docker-compose.yml', () => {
     expect(u.port).toBe(listen?.split(':').pop());
   });
 
-  it.each(services.filter(([, s]) => s.command?.[1]?.includes('kubelet')).map(([name, s]) => [name, s]))(
+  it.each(services.map(([name, s]) => [name, s.command as string[]]))('%s runs node with the flags its supervisor kite up uses', (_name, command) => {
+    const { nodeFlags, script } = split(command);
+    expect(nodeFlags).toEqual(script.includes('kubelet') ? KUBELET_NODE_FLAGS : []);
+  });
+
+  it.each(services.filter(([, s]) => s.command?.some((a) => a.includes('kubelet/dist'))).map(([name, s]) => [name, s]))(
     '%s reports the address compose gives it and streams on every interface',
     (name, s) => {
       const command = s.command as string[];

@@ -3,6 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { KUBELET_NODE_FLAGS } from '@kite/kubelet';
 import { ProcessRuntime, unmountUnder } from '@kite/runtime';
 import { kubectlFor, type Kubectl } from '../support/kubectl.js';
 import { repoRoot, startApiServer, startKiteStore, startProcess, type ApiServerProc, type Proc } from '../support/processes.js';
@@ -128,6 +129,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
       const p = startProcess(
         process.execPath,
         [
+          ...KUBELET_NODE_FLAGS,
           kubeletBin,
           '--node-name', name,
           '--apiserver', api.grpcAddress,

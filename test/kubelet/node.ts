@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { readdir, rmdir } from 'node:fs/promises';
 import path from 'node:path';
+import { KUBELET_NODE_FLAGS } from '@kite/kubelet';
 import { repoRoot, startApiServer, startKiteStore, startProcess, tempDir, type Cleanup, type Proc } from '../support/processes.js';
 import { kubectlFor, type Kubectl } from '../support/kubectl.js';
 
@@ -24,6 +25,7 @@ export async function startKubelet(args: { node: string; podCIDR: string; rootDi
   const p = startProcess(
     process.execPath,
     [
+      ...KUBELET_NODE_FLAGS,
       kubeletBin,
       '--node-name', args.node,
       '--apiserver', args.grpc,

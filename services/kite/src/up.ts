@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { apiServerBinPath } from '@kite/apiserver';
 import { controllerManagerBinPath } from '@kite/controller-manager';
-import { kubeletBinPath } from '@kite/kubelet';
+import { KUBELET_NODE_FLAGS, kubeletBinPath } from '@kite/kubelet';
 import { schedulerBinPath } from '@kite/scheduler';
 import type { Logger } from '@kite/common';
 import { storeBinPath } from '@kite/store';
@@ -33,8 +33,14 @@ interface Started {
 }
 
 /** Starts one component and resolves with its "listening on" line, or rejects if it exits first. */
-function startComponent(name: string, bin: string, args: string[], ready: RegExp): { started: Promise<Started>; child: ChildProcess } {
-  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+function startComponent(
+  name: string,
+  bin: string,
+  args: string[],
+  ready: RegExp,
+  nodeFlags: readonly string[] = [],
+): { started: Promise<Started>; child: ChildProcess } {
+  const child = spawn(process.execPath, [...nodeFlags, bin, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   child.stdout?.setEncoding('utf8');
   const started = new Promise<Started>((resolve, reject) => {
     let out = '';
@@ -144,7 +150,7 @@ export async function up(opts: UpOptions, log: Logger): Promise<number> {
       const name = `node-${i}`;
       const running = kubelets.get(name);
       if (running !== undefined && running.exitCode === null && running.signalCode === null) throw new Error(`${name} is already running`);
-      const kubelet = startComponent(`kite-kubelet ${name}`, kubeletBinPath, nodeArgs(i, name), /kite-kubelet \S+ listening on (\S+)/);
+      const kubelet = startComponent(`kite-kubelet ${name}`, kubeletBinPath, nodeArgs(i, name), /kite-kubelet \S+ listening on (\S+)/, KUBELET_NODE_FLAGS);
       kubelets.set(name, kubelet.child);
       nodeProcs.add(kubelet.child);
       exits.push(
