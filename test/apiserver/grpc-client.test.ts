@@ -69,6 +69,23 @@ describe('kite.v1 gRPC API and the client informers', () => {
     expect(unknownKind.code).toBe(404);
   });
 
+  it('finalizeNamespace replaces only spec.finalizers, conditionally, and finishes a terminating namespace', async () => {
+    const NS = { apiVersion: 'v1', kind: 'Namespace' };
+    const ns = await client.create<KubeObject>({ ...NS, metadata: { name: 'grpc-fin' } });
+    expect(ns.spec).toEqual({ finalizers: ['kubernetes'] });
+    const kept = await client.finalizeNamespace({ ...ns, metadata: { ...ns.metadata, labels: { ignored: 'yes' } }, spec: { finalizers: ['example.com/keep'] } });
+    expect([kept.spec, kept.metadata.labels]).toEqual([{ finalizers: ['example.com/keep'] }, { 'kubernetes.io/metadata.name': 'grpc-fin' }]);
+    const stale = await rejection(client.finalizeNamespace({ ...ns, spec: { finalizers: [] } }));
+    expect([stale.code, stale.reason]).toEqual([409, 'Conflict']);
+
+    await client.delete(NS, 'grpc-fin');
+    const terminating = await client.get(NS, 'grpc-fin');
+    expect(terminating.status).toMatchObject({ phase: 'Terminating' });
+    await client.finalizeNamespace({ ...terminating, spec: { finalizers: [] } });
+    expect((await rejection(client.get(NS, 'grpc-fin'))).code).toBe(404);
+    expect((await rejection(client.finalizeNamespace({ ...terminating, spec: { finalizers: [] } }))).code).toBe(404);
+  });
+
   it('binds a pod once and renews node leases on heartbeat', async () => {
     const pod = await client.create<KubeObject>({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'bind-me', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } });
     await client.bind('default', 'bind-me', 'node-a', pod.metadata.uid);

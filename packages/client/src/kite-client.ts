@@ -159,6 +159,15 @@ export class KiteClient {
     return this.replace(obj, 'status', o);
   }
 
+  /**
+   * Replaces a namespace's spec.finalizers (namespaces/finalize; nothing else of `ns` is taken
+   * but its resourceVersion precondition). A terminating namespace left with no finalizer is
+   * removed, and the answer is the namespace as it was last stored.
+   */
+  async finalizeNamespace<T extends KubeObject>(ns: T, o: WriteOptions = {}): Promise<T> {
+    return this.replace({ ...ns, apiVersion: 'v1', kind: 'Namespace' }, 'finalize', o);
+  }
+
   private async replace<T extends KubeObject>(obj: T, subresource: string, o: WriteOptions): Promise<T> {
     const r = await this.call<{ object: Buffer }>(this.objects, 'Update', {
       target: target(targetOf(obj)),

@@ -14,7 +14,7 @@ export function controllerManagerCommand(): Command {
       envOption(
         C,
         '--controllers <list>',
-        `controllers to run: '*' for every default one, 'name' to add, '-name' to drop. Known: ${CONTROLLERS.join(', ')}; off by default: ${[...DISABLED_BY_DEFAULT].join(', ')}`,
+        `controllers to run: '*' for every default one, 'name' to add, '-name' to drop. Known: ${CONTROLLERS.join(', ')}${DISABLED_BY_DEFAULT.size > 0 ? `; off by default: ${[...DISABLED_BY_DEFAULT].join(', ')}` : ' (all on by default)'}`,
       ).default('*'),
     )
     .addOption(envOption(C, '--leader-elect [bool]', 'campaign for the controller-manager Lease; only the leader acts').default('true'))

@@ -156,6 +156,7 @@ export interface DaemonSet extends KubeObject {
     template: PodTemplate;
     minReadySeconds?: number;
     updateStrategy?: { type?: string; rollingUpdate?: { maxUnavailable?: IntOrString; maxSurge?: IntOrString } };
+    revisionHistoryLimit?: number;
   };
   status?: Record<string, unknown>;
 }
@@ -170,8 +171,15 @@ export interface StatefulSet extends KubeObject {
     minReadySeconds?: number;
     updateStrategy?: { type?: string; rollingUpdate?: { partition?: number; maxUnavailable?: IntOrString } };
     ordinals?: { start?: number };
+    revisionHistoryLimit?: number;
   };
   status?: Record<string, unknown>;
+}
+
+/** A snapshot of a DaemonSet's or StatefulSet's template; `data` is whatever its owner put there. */
+export interface ControllerRevision extends KubeObject {
+  data?: unknown;
+  revision?: number;
 }
 
 export interface ServicePort {
@@ -226,4 +234,5 @@ export const REPLICASET = { apiVersion: 'apps/v1', kind: 'ReplicaSet' } as const
 export const DEPLOYMENT = { apiVersion: 'apps/v1', kind: 'Deployment' } as const;
 export const DAEMONSET = { apiVersion: 'apps/v1', kind: 'DaemonSet' } as const;
 export const STATEFULSET = { apiVersion: 'apps/v1', kind: 'StatefulSet' } as const;
+export const CONTROLLERREVISION = { apiVersion: 'apps/v1', kind: 'ControllerRevision' } as const;
 export const JOB = { apiVersion: 'batch/v1', kind: 'Job' } as const;

@@ -4,9 +4,10 @@ import { compileControllerManagerOptions, selectControllers } from './options.js
 
 describe('kite-controller-manager options', () => {
   it.each<[string, string[]]>([
-    ['*', ['daemonset', 'deployment', 'endpoint', 'garbagecollector', 'job', 'nodeipam', 'nodelifecycle', 'podgc', 'replicaset', 'statefulset']],
+    ['*', ['daemonset', 'deployment', 'endpoint', 'garbagecollector', 'job', 'namespace', 'nodeipam', 'nodelifecycle', 'podgc', 'replicaset', 'statefulset']],
     ['*,namespace', ['daemonset', 'deployment', 'endpoint', 'garbagecollector', 'job', 'namespace', 'nodeipam', 'nodelifecycle', 'podgc', 'replicaset', 'statefulset']],
-    ['*,-job,-daemonset', ['deployment', 'endpoint', 'garbagecollector', 'nodeipam', 'nodelifecycle', 'podgc', 'replicaset', 'statefulset']],
+    ['*,-namespace', ['daemonset', 'deployment', 'endpoint', 'garbagecollector', 'job', 'nodeipam', 'nodelifecycle', 'podgc', 'replicaset', 'statefulset']],
+    ['*,-job,-daemonset', ['deployment', 'endpoint', 'garbagecollector', 'namespace', 'nodeipam', 'nodelifecycle', 'podgc', 'replicaset', 'statefulset']],
     ['replicaset,deployment', ['deployment', 'replicaset']],
     ['garbage-collector-controller,endpoints-controller,node-lifecycle-controller', ['endpoint', 'garbagecollector', 'nodelifecycle']],
   ])('--controllers %s', (spec, want) => expect([...selectControllers(spec)].sort()).toEqual(want));

@@ -21,11 +21,8 @@ export const CONTROLLERS = [
 ] as const;
 export type ControllerName = (typeof CONTROLLERS)[number];
 
-/**
- * Off unless named: the apiserver still empties deleted namespaces itself for now, so the
- * namespace controller is opt-in until that duty moves here.
- */
-export const DISABLED_BY_DEFAULT: ReadonlySet<ControllerName> = new Set(['namespace']);
+/** Off unless named (kube-controller-manager's disabled-by-default list); every controller kite has runs by default. */
+export const DISABLED_BY_DEFAULT: ReadonlySet<ControllerName> = new Set<ControllerName>();
 
 /** kite-controller-manager's settings as given on the command line or in the environment. */
 export interface ControllerManagerOptions {

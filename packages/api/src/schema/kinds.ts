@@ -1,6 +1,6 @@
 /** The resources kite serves: names, scope and discovery facts for each kind. */
 
-export type Subresource = 'status' | 'scale' | 'binding' | 'log' | 'exec' | 'attach' | 'portforward' | 'eviction';
+export type Subresource = 'status' | 'scale' | 'binding' | 'log' | 'exec' | 'attach' | 'portforward' | 'eviction' | 'finalize';
 
 export interface KindDef {
   /** '' for the core (legacy) group. */
@@ -44,7 +44,7 @@ function kind(
 }
 
 export const KINDS: readonly KindDef[] = [
-  kind('', 'v1', 'Namespace', 'namespaces', `${CORE}.Namespace`, { namespaced: false, shortNames: ['ns'], subresources: ['status'] }),
+  kind('', 'v1', 'Namespace', 'namespaces', `${CORE}.Namespace`, { namespaced: false, shortNames: ['ns'], subresources: ['status', 'finalize'] }),
   kind('', 'v1', 'Pod', 'pods', `${CORE}.Pod`, {
     shortNames: ['po'],
     categories: ['all'],
@@ -65,6 +65,7 @@ export const KINDS: readonly KindDef[] = [
   kind('apps', 'v1', 'ReplicaSet', 'replicasets', `${APPS}.ReplicaSet`, { shortNames: ['rs'], categories: ['all'], subresources: ['status', 'scale'] }),
   kind('apps', 'v1', 'DaemonSet', 'daemonsets', `${APPS}.DaemonSet`, { shortNames: ['ds'], categories: ['all'], subresources: ['status'] }),
   kind('apps', 'v1', 'StatefulSet', 'statefulsets', `${APPS}.StatefulSet`, { shortNames: ['sts'], categories: ['all'], subresources: ['status', 'scale'] }),
+  kind('apps', 'v1', 'ControllerRevision', 'controllerrevisions', `${APPS}.ControllerRevision`),
   kind('batch', 'v1', 'Job', 'jobs', 'io.k8s.api.batch.v1.Job', { categories: ['all'], subresources: ['status'] }),
   kind('coordination.k8s.io', 'v1', 'Lease', 'leases', 'io.k8s.api.coordination.v1.Lease'),
 ];

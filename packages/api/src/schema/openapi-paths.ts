@@ -154,8 +154,9 @@ function itemOps(base: { id: string; tag: string; what: string; kind: string }, 
 
 /**
  * Every path of one kind: its collection (list, create, delete collection), its items (read,
- * replace, patch, delete), the all-namespaces list of a namespaced kind, and the `status` and
- * `scale` subresources it has (`scale` only when `withScale`, i.e. the Scale type is declared).
+ * replace, patch, delete), the all-namespaces list of a namespaced kind, and the `status`,
+ * `finalize` and `scale` subresources it has (`scale` only when `withScale`, i.e. the Scale
+ * type is declared).
  */
 export function kindPaths(k: KindDef, withScale: boolean): Record<string, Schema> {
   const prefix = `/${groupVersionPath(k.group, k.version)}`;
@@ -216,6 +217,11 @@ export function kindPaths(k: KindDef, withScale: boolean): Record<string, Schema
   if (k.namespaced) paths[`${prefix}/${k.resource}`] = { parameters: [P.pretty], get: listOp(`list${idBase}${k.kind}ForAllNamespaces`) };
   if (k.subresources.includes('status')) {
     paths[`${item}/status`] = { parameters: itemParams, ...itemOps({ id: `${idBase}${scope}${k.kind}Status`, tag, what: 'status of the specified ', kind: k.kind }, k.type, gvk) };
+  }
+  if (k.subresources.includes('finalize')) {
+    // Kubernetes serves the namespace finalize subresource for replace only.
+    const { put } = itemOps({ id: `${idBase}${scope}${k.kind}Finalize`, tag, what: 'finalize of the specified ', kind: k.kind }, k.type, gvk);
+    paths[`${item}/finalize`] = { parameters: itemParams, put };
   }
   if (withScale && k.subresources.includes('scale')) {
     paths[`${item}/scale`] = { parameters: itemParams, ...itemOps({ id: `${idBase}${scope}${k.kind}Scale`, tag, what: 'scale of the specified ', kind: k.kind }, SCALE, SCALE_GVK) };

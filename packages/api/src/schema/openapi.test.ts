@@ -91,6 +91,7 @@ describe('openapiV3Document paths', () => {
       [
         '/api/v1/namespaces',
         '/api/v1/namespaces/{name}',
+        '/api/v1/namespaces/{name}/finalize',
         '/api/v1/namespaces/{name}/status',
         '/api/v1/namespaces/{namespace}/pods',
         '/api/v1/namespaces/{namespace}/pods/{name}',
@@ -126,6 +127,7 @@ describe('openapiV3Document paths', () => {
     ['/api/v1/pods', 'get', 'listCoreV1PodForAllNamespaces', 'list'],
     ['/api/v1/namespaces/{name}', 'get', 'readCoreV1Namespace', 'get'],
     ['/api/v1/namespaces', 'post', 'createCoreV1Namespace', 'post'],
+    ['/api/v1/namespaces/{name}/finalize', 'put', 'replaceCoreV1NamespaceFinalize', 'put'],
   ])('%s %s is %s', (path, method, id, action) => {
     const o = op(core, path, method);
     expect(o.operationId).toBe(id);

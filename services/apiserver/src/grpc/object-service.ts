@@ -7,6 +7,7 @@ import { createObject, patchObject, replaceObject } from '../registry/operations
 import type { Registry } from '../registry/registry.js';
 import type { Resource, WriteOptions } from '../registry/resource.js';
 import { objectFilter } from '../registry/selectable-fields.js';
+import type { UpdateSubresource } from '../registry/strategy.js';
 import { handleBinding } from '../registry/subresources.js';
 import type { CacheEvent } from '../registry/watch-cache.js';
 import { scopeEvents } from '../http/watch.js';
@@ -136,7 +137,11 @@ export function objectService(registry: Registry, log: Logger): grpc.UntypedServ
       const body = parseJson(req.object) as KObject;
       const name = body?.metadata?.name;
       if (typeof name !== 'string' || name === '') throw badRequest('metadata.name is required for an update');
-      const sub = req.subresource === 'status' ? 'status' : undefined;
+      let sub: UpdateSubresource | undefined = req.subresource === 'status' ? 'status' : undefined;
+      if (req.subresource === 'finalize') {
+        if (!r.kind.subresources.includes('finalize')) throw new ApiError(404, 'NotFound', `the server could not find the requested resource (${r.kind.resource}/finalize)`, {});
+        sub = 'finalize';
+      }
       return { object: json((await replaceObject(r, needNs(r, ns), name, sub, body, writeOptions(req.options))).object) };
     }),
     Patch: unary(async (req) => {

@@ -68,6 +68,12 @@ describe('legacy discovery: /api/v1 and /apis/<g>/<v>', () => {
       { name: 'deployments/status', singularName: '', namespaced: true, kind: 'Deployment', verbs: ['get', 'patch', 'update'] },
     ],
     [
+      'controllerrevisions: no short names, no categories, no subresources',
+      apps,
+      'controllerrevisions',
+      { name: 'controllerrevisions', singularName: 'controllerrevision', namespaced: true, kind: 'ControllerRevision', verbs: ALL_VERBS },
+    ],
+    [
       'statefulsets/scale',
       apps,
       'statefulsets/scale',
@@ -92,12 +98,14 @@ describe('legacy discovery: /api/v1 and /apis/<g>/<v>', () => {
       'statefulsets',
       'statefulsets/status',
       'statefulsets/scale',
+      'controllerrevisions',
     ]);
   });
 
   it('namespaces are cluster-scoped with short name ns', () => {
     expect(byName(core, 'namespaces')).toMatchObject({ name: 'namespaces', singularName: 'namespace', namespaced: false, kind: 'Namespace', shortNames: ['ns'] });
     expect(byName(core, 'namespaces/status')).toMatchObject({ kind: 'Namespace', verbs: ['get', 'patch', 'update'] });
+    expect(byName(core, 'namespaces/finalize')).toMatchObject({ kind: 'Namespace', verbs: ['update'] });
   });
 
   // Regression (a kite bug, fixed): namespaces advertise deletecollection. Kubernetes' namespace storage has no

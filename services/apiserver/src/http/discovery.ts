@@ -18,6 +18,8 @@ function subresourceFacts(k: KindDef, sub: Subresource): SubresourceFacts {
   switch (sub) {
     case 'status':
       return { ...own, verbs: ['get', 'patch', 'update'] };
+    case 'finalize':
+      return { ...own, verbs: ['update'] };
     case 'scale':
       return { kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] };
     case 'binding':

@@ -77,6 +77,12 @@ export async function serveResource(ctx: RestContext, req: http.IncomingMessage,
     return sendJson(res, 201, status);
   }
   if (sub === 'scale') return serveScale(ctx, req, res, r, ns, needName(info), q, method);
+  if (sub === 'finalize') {
+    // Kubernetes' FinalizeREST is an Updater only: no get, patch or delete through this door.
+    if (method !== 'PUT') throw methodNotAllowed();
+    const w = await replaceObject(r, ns, needName(info), 'finalize', await readObject(ctx, req), writeOptions(q));
+    return sendObject(req, res, w.code, w.object, q, w.warnings);
+  }
 
   switch (method) {
     case 'GET':

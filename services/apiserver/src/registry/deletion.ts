@@ -49,6 +49,11 @@ function finalizersFor(current: string[], policy: string | undefined): string[] 
   return [...others, wanted];
 }
 
+/** A namespace's spec.finalizers: what must finish before it may go, besides metadata.finalizers. */
+function namespaceFinalizers(ns: KObject): string[] {
+  return (ns.spec as { finalizers?: string[] } | undefined)?.finalizers ?? [];
+}
+
 export interface DeleteResult {
   object: KObject;
   /** False while the object waits for finalizers or a graceful stop. */
@@ -66,7 +71,9 @@ export async function deleteObject(r: Resource, namespace: string | undefined, n
     checkPreconditions(r, current, opts.preconditions);
     const grace = graceFor(current, opts.gracePeriodSeconds);
     const finalizers = finalizersFor(current.metadata.finalizers ?? [], opts.propagationPolicy);
-    const namespaceTerminates = r.kind.kind === 'Namespace';
+    // A namespace's first delete only marks it Terminating; the namespace controller empties it
+    // and removes its spec.finalizers. Deleting one already terminating with none left finishes it.
+    const namespaceTerminates = r.kind.kind === 'Namespace' && !(current.metadata.deletionTimestamp !== undefined && namespaceFinalizers(current).length === 0);
     if (grace === 0 && finalizers.length === 0 && !namespaceTerminates) {
       if (opts.dryRun) return { object: current, deleted: true };
       try {
@@ -115,7 +122,7 @@ export async function finishDeletionIfDone(r: Resource, obj: KObject): Promise<K
   const m = obj.metadata;
   if (m.deletionTimestamp === undefined || (m.finalizers ?? []).length > 0) return undefined;
   if (r.kind.kind === 'Pod' && (m.deletionGracePeriodSeconds ?? 0) > 0) return undefined;
-  if (r.kind.kind === 'Namespace' && ((obj.spec as { finalizers?: string[] } | undefined)?.finalizers ?? []).length > 0) return undefined;
+  if (r.kind.kind === 'Namespace' && namespaceFinalizers(obj).length > 0) return undefined;
   try {
     return await r.delete(m.namespace, m.name as string, m.resourceVersion);
   } catch (err) {

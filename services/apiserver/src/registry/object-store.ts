@@ -95,33 +95,54 @@ export class ObjectStore {
   /**
    * Reads the object, lets `update` compute the next version and writes it if the object has
    * not changed meanwhile; retries on a lost race. `update` may throw NoChange to write nothing.
+   *
+   * With `cached` (the watch cache's copy) the first attempt skips the read, as Kubernetes'
+   * GuaranteedUpdate does with its suggestion: the compare-and-swap catches a stale copy, and
+   * any answer other than a write (an error, no change, a conflict) is decided again on a
+   * fresh read, so a stale cache never shows in a response.
    */
   async update(
     namespace: string | undefined,
     name: string,
     update: (current: KObject) => KObject | Promise<KObject>,
-    opts: { ignoreNotFound?: false } = {},
+    opts: { cached?: KObject } = {},
   ): Promise<{ object: KObject; changed: boolean }> {
-    void opts;
-    let current = await this.get(namespace, name);
+    let fresh = opts.cached === undefined;
+    let current = opts.cached ?? (await this.get(namespace, name));
+    const refresh = async (): Promise<void> => {
+      current = await this.get(namespace, name);
+      fresh = true;
+    };
     for (;;) {
       let next: KObject;
       try {
         next = await update(structuredClone(current));
       } catch (err) {
+        if (!fresh) {
+          await refresh();
+          continue;
+        }
         if (err instanceof NoChange) return { object: current, changed: false };
         throw err;
       }
       const pinned = next.metadata.resourceVersion;
-      if (pinned !== undefined && pinned !== '' && pinned !== current.metadata.resourceVersion) throw conflict(this.name, name);
+      if (pinned !== undefined && pinned !== '' && pinned !== current.metadata.resourceVersion) {
+        if (!fresh) {
+          await refresh();
+          continue;
+        }
+        throw conflict(this.name, name);
+      }
       const key = this.keys.object(namespace, name);
       const r = await this.storage
         .update(key, encodeObject(next), Number(current.metadata.resourceVersion))
         .catch((e: unknown) => Promise.reject(storageFailure(e)));
       if (r.ok) return { object: { ...next, metadata: { ...next.metadata, resourceVersion: String(r.revision) } }, changed: true };
       if (r.current === undefined) throw notFound(this.name, name);
-      if (pinned !== undefined && pinned !== '') throw conflict(this.name, name);
+      // Computed again from the fresh object: a version the caller pinned no longer matches
+      // (a conflict, above), while a patch that pinned nothing applies anew, as in Kubernetes.
       current = decodeObject(r.current);
+      fresh = true;
     }
   }
 

@@ -4,6 +4,7 @@ import type { KObject } from '../object.js';
 import { finishDeletionIfDone } from './deletion.js';
 import { applyPatch } from './patch.js';
 import type { Resource, WriteOptions } from './resource.js';
+import type { UpdateSubresource } from './strategy.js';
 
 export interface WriteResult {
   object: KObject;
@@ -18,12 +19,15 @@ export async function createObject(r: Resource, namespace: string | undefined, b
   return { object: r.withType(await r.create(namespace, obj, opts)), code: 201, warnings };
 }
 
-/** Replace (PUT), of the object or of its status. */
+/**
+ * Replace (PUT), of the object, its status or (namespaces) its finalizers. An object marked for
+ * deletion whose last finalizer this removed is deleted now.
+ */
 export async function replaceObject(
   r: Resource,
   namespace: string | undefined,
   name: string,
-  subresource: 'status' | undefined,
+  subresource: UpdateSubresource | undefined,
   body: unknown,
   opts: WriteOptions,
 ): Promise<WriteResult> {

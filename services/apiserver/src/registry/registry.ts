@@ -5,8 +5,8 @@ import { ApiError } from '../errors.js';
 import { configMapHooks, namespaceHooks, secretHooks, serviceHooks } from './hooks/core.js';
 import { podHooks } from './hooks/pod.js';
 import { ServiceIPs } from './hooks/service-ips.js';
-import { daemonSetHooks, deploymentHooks, jobHooks, replicaSetHooks, statefulSetHooks } from './hooks/workloads.js';
-import { NamespaceFinalizer, NamespaceLifecycle, SYSTEM_NAMESPACES } from './namespaces.js';
+import { controllerRevisionHooks, daemonSetHooks, deploymentHooks, jobHooks, replicaSetHooks, statefulSetHooks } from './hooks/workloads.js';
+import { NamespaceLifecycle, SYSTEM_NAMESPACES } from './namespaces.js';
 import { Resource } from './resource.js';
 import { schemaCheck } from './schema-check.js';
 import { Strategy, type KindHooks } from './strategy.js';
@@ -22,7 +22,6 @@ export interface RegistryOptions {
 export class Registry {
   readonly kinds: KindIndex;
   private readonly byKind = new Map<KindDef, Resource>();
-  private readonly finalizer: NamespaceFinalizer;
   private readonly ips: ServiceIPs;
 
   constructor(
@@ -45,6 +44,7 @@ export class Registry {
       ReplicaSet: replicaSetHooks,
       DaemonSet: daemonSetHooks,
       StatefulSet: statefulSetHooks,
+      ControllerRevision: controllerRevisionHooks,
       Job: jobHooks,
     };
     for (const k of this.kinds.kinds) {
@@ -54,7 +54,6 @@ export class Registry {
       });
       this.byKind.set(k, r);
     }
-    this.finalizer = new NamespaceFinalizer(this.forKind('v1', 'Namespace'), () => [...this.byKind.values()].filter((r) => r.kind.namespaced), log);
   }
 
   resource(group: string, version: string, resource: string): Resource | undefined {
@@ -74,8 +73,8 @@ export class Registry {
   }
 
   /**
-   * Waits for every watch cache, creates the system namespaces and the `kubernetes` service
-   * (pointing at `apiserver`, host:port), and starts background work.
+   * Waits for every watch cache, then creates the system namespaces and the `kubernetes`
+   * service (pointing at `apiserver`, host:port).
    */
   async start(apiserver: { host: string; port: number }): Promise<void> {
     await Promise.all(this.all().map((r) => r.cache.ready));
@@ -89,7 +88,6 @@ export class Registry {
       }
     }
     await this.ensureKubernetesService(apiserver);
-    this.finalizer.start();
   }
 
   /** The `default/kubernetes` Service and its Endpoints, as every cluster has them. */
@@ -128,7 +126,6 @@ export class Registry {
   }
 
   stop(): void {
-    this.finalizer.stop();
     for (const r of this.all()) r.cache.stop();
   }
 }

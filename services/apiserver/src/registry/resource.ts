@@ -6,7 +6,7 @@ import { jsonEqual } from '../object.js';
 import type { KObject } from '../object.js';
 import { NoChange, ObjectStore } from './object-store.js';
 import type { ObjectFilter } from './selectable-fields.js';
-import type { Strategy } from './strategy.js';
+import type { Strategy, UpdateSubresource } from './strategy.js';
 import { WatchCache, type Subscriber } from './watch-cache.js';
 
 export interface WriteOptions {
@@ -123,6 +123,11 @@ export class Resource {
     return this.withType(await this.store.get(namespace, name));
   }
 
+  /** The watch cache's copy, a first guess for an update (shared: never mutate it). */
+  cached(namespace: string | undefined, name: string): KObject | undefined {
+    return this.cache.get(this.store.keys.object(namespace, name));
+  }
+
   withType(obj: KObject): KObject {
     return { apiVersion: this.apiVersion, kind: this.kind.kind, ...obj };
   }
@@ -134,7 +139,7 @@ export class Resource {
   async update(
     namespace: string | undefined,
     name: string,
-    subresource: 'status' | undefined,
+    subresource: UpdateSubresource | undefined,
     compute: (current: KObject) => KObject,
     opts: WriteOptions,
   ): Promise<KObject> {
@@ -161,7 +166,7 @@ export class Resource {
         throw new NoChange();
       }
       return next;
-    });
+    }, { cached: this.cached(namespace, name) });
     return this.withType(dryResult ?? r.object);
   }
 

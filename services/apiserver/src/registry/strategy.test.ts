@@ -1,6 +1,7 @@
 import { KindIndex, type KindDef } from '@kite/api';
 import { describe, expect, it } from 'vitest';
 import type { KObject } from '../object.js';
+import { namespaceHooks } from './hooks/core.js';
 import { nameSuffix, Strategy, type KindHooks } from './strategy.js';
 
 const kinds = new KindIndex();
@@ -14,6 +15,7 @@ const NODE = kind('v1', 'Node');
 const CONFIGMAP = kind('v1', 'ConfigMap');
 const POD = kind('v1', 'Pod');
 const JOB = kind('batch/v1', 'Job');
+const NAMESPACE = kind('v1', 'Namespace');
 
 const now = new Date('2024-05-01T12:00:00.123Z');
 const SUFFIX = /^[bcdfghjklmnpqrstvwxz2456789]{5}$/;
@@ -138,7 +140,7 @@ describe('Strategy.prepareForUpdate', () => {
     );
   const s = new Strategy(DEPLOYMENT, startsEmpty);
   /** prepareForUpdate, then the generation bump resource.ts applies after all defaulting. */
-  const updated = (sent: KObject, old: KObject, sub: 'status' | undefined = undefined, strategy = s): KObject => {
+  const updated = (sent: KObject, old: KObject, sub: 'status' | 'finalize' | undefined = undefined, strategy = s): KObject => {
     const next = strategy.prepareForUpdate(sent, old, sub);
     strategy.bumpGeneration(next, old);
     return next;
@@ -281,5 +283,40 @@ describe('Strategy.prepareForUpdate', () => {
     const next = updated(deployment({ spec: { replicas: 2 } }), stored(), undefined, new Strategy(DEPLOYMENT, hooks));
     expect(order).toEqual(['carryOver', 'defaults@3']);
     expect(next.metadata.generation).toBe(3);
+  });
+
+  describe('namespaces: spec.finalizers change only through the finalize subresource', () => {
+    const ns = new Strategy(NAMESPACE, namespaceHooks);
+    const old = (): KObject => ({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'team-a', uid: 'u-ns', resourceVersion: '7', labels: { 'kubernetes.io/metadata.name': 'team-a' }, deletionTimestamp: '2024-05-01T11:00:00Z' },
+      spec: { finalizers: ['kubernetes', 'example.com/keep'] },
+      status: { phase: 'Terminating' },
+    });
+    const sent = (finalizers: string[] | undefined): KObject => ({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'team-a', resourceVersion: '7', labels: { 'kubernetes.io/metadata.name': 'team-a', extra: 'x' } },
+      spec: finalizers === undefined ? {} : { finalizers },
+      status: { phase: 'Active' },
+    });
+
+    it.each<[string, 'status' | 'finalize' | undefined, string[] | undefined, unknown]>([
+      ['a plain update keeps them', undefined, [], ['kubernetes', 'example.com/keep']],
+      ['a plain update cannot drop the list either', undefined, undefined, ['kubernetes', 'example.com/keep']],
+      ['a status update keeps them', 'status', [], ['kubernetes', 'example.com/keep']],
+      ['finalize takes them from the body', 'finalize', ['example.com/keep'], ['example.com/keep']],
+      ['finalize emptying them leaves none (not an empty list)', 'finalize', [], undefined],
+    ])('%s', (_title, sub, finalizers, want) => {
+      const next = ns.prepareForUpdate(sent(finalizers), old(), sub);
+      expect((next.spec as { finalizers?: unknown }).finalizers).toEqual(want);
+    });
+
+    it('finalize takes nothing else from the body but its resourceVersion precondition', () => {
+      const next = ns.prepareForUpdate({ ...sent(['a.io/x']), metadata: { name: 'team-a', resourceVersion: '3', labels: { hacked: 'yes' } } }, old(), 'finalize');
+      expect(next.metadata).toMatchObject({ labels: { 'kubernetes.io/metadata.name': 'team-a' }, resourceVersion: '3', deletionTimestamp: '2024-05-01T11:00:00Z' });
+      expect(next.status).toEqual({ phase: 'Terminating' });
+    });
   });
 });

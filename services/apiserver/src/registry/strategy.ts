@@ -9,6 +9,8 @@ import { validateMetadata } from './validate-meta.js';
  * is the same for all. Hooks mutate the object they are given.
  */
 export interface KindHooks {
+  /** What only a new object gets (Kubernetes' PrepareForCreate), before defaults. */
+  prepareForCreate?(obj: KObject): void;
   /** Defaults that depend on other fields (the schema applies constant ones). */
   defaults?(obj: KObject): void;
   /** The status an object starts with. */
@@ -16,9 +18,15 @@ export interface KindHooks {
   /** Semantic validation beyond the schema; field paths as Kubernetes reports them. */
   validate?(obj: KObject): StatusCause[];
   validateUpdate?(obj: KObject, old: KObject): StatusCause[];
-  /** Keeps server-assigned values (a service's clusterIP) that an update left out. */
+  /**
+   * Keeps server-assigned values (a service's clusterIP) that an update left out, and fields a
+   * plain update may not change (a namespace's spec.finalizers).
+   */
   carryOver?(obj: KObject, old: KObject): void;
 }
+
+/** The subresources written with PUT (and, for status, PATCH) through the update path. */
+export type UpdateSubresource = 'status' | 'finalize';
 
 const NAME_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
 
@@ -74,18 +82,29 @@ export class Strategy {
       if (status === undefined) delete obj.status;
       else obj.status = status;
     }
+    this.hooks.prepareForCreate?.(obj);
     this.hooks.defaults?.(obj);
   }
 
   /**
    * Carries over what a client may not change through this door: the main resource keeps the
-   * stored status, the status subresource keeps everything but status. Bumps generation when
-   * the spec changed.
+   * stored status, the status subresource keeps everything but status, and a namespace's
+   * finalize subresource keeps everything but spec.finalizers. Bumps generation when the spec
+   * changed.
    */
-  prepareForUpdate(obj: KObject, old: KObject, subresource: 'status' | undefined): KObject {
+  prepareForUpdate(obj: KObject, old: KObject, subresource: UpdateSubresource | undefined): KObject {
     let next: KObject;
     if (subresource === 'status') {
       next = { ...structuredClone(old), status: obj.status };
+      next.metadata.resourceVersion = obj.metadata.resourceVersion;
+    } else if (subresource === 'finalize') {
+      next = structuredClone(old);
+      const spec = (next.spec ?? {}) as Record<string, unknown>;
+      const finalizers = (obj.spec as { finalizers?: unknown } | undefined)?.finalizers;
+      // Kubernetes omits an empty list: an emptied spec.finalizers reads back as absent.
+      if (Array.isArray(finalizers) && finalizers.length > 0) spec.finalizers = finalizers;
+      else delete spec.finalizers;
+      next.spec = spec;
       next.metadata.resourceVersion = obj.metadata.resourceVersion;
     } else {
       next = obj;
@@ -104,7 +123,8 @@ export class Strategy {
     else delete m.deletionTimestamp;
     if (o.deletionGracePeriodSeconds !== undefined) m.deletionGracePeriodSeconds = o.deletionGracePeriodSeconds;
     else delete m.deletionGracePeriodSeconds;
-    this.hooks.carryOver?.(next, old);
+    // The finalize door exists to change what carryOver protects.
+    if (subresource !== 'finalize') this.hooks.carryOver?.(next, old);
     if (o.generation === undefined) delete m.generation;
     else m.generation = o.generation;
     dropEmptyMaps(next);

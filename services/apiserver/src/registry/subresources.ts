@@ -26,7 +26,7 @@ export async function handleBinding(r: Resource, ns: string | undefined, name: s
     conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') });
     status.conditions = conditions;
     return pod;
-  });
+  }, { cached: r.cached(ns, name) });
   return success(201);
 }
 

@@ -5,6 +5,7 @@
 import { daemonSetPrinter, deploymentPrinter, replicaSetPrinter, statefulSetPrinter } from './apps.js';
 import { ageColumn, nameColumn } from './common-columns.js';
 import { configMapPrinter, secretPrinter, serviceAccountPrinter } from './config.js';
+import { controllerRevisionPrinter } from './controller-revision.js';
 import { since } from './duration.js';
 import { eventPrinter } from './event.js';
 import { creation, name } from './fields.js';
@@ -40,6 +41,7 @@ const printers: ReadonlyMap<string, TablePrinter> = new Map([
   ['ReplicaSet', replicaSetPrinter],
   ['DaemonSet', daemonSetPrinter],
   ['StatefulSet', statefulSetPrinter],
+  ['ControllerRevision', controllerRevisionPrinter],
   ['Job', jobPrinter],
   ['Lease', leasePrinter],
 ]);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Obj } from './fields.js';
 import { defaultPrinter, tableFor } from './index.js';
+import { revisionController } from './controller-revision.js';
 import { jobCompletions, jobDuration, jobStatus } from './job.js';
 import { formatEndpoints, serviceExternalIP } from './service.js';
 
@@ -189,6 +190,25 @@ const cases: Array<[string, string, Obj, unknown[], string[]]> = [
     ['Name', 'Ready', 'Age', 'Containers', 'Images'],
   ],
   [
+    'ControllerRevision of a DaemonSet',
+    'ControllerRevision',
+    {
+      kind: 'ControllerRevision',
+      metadata: meta('agent-7c9f', { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'agent', uid: 'u-2', controller: true }] }),
+      data: { spec: { template: { $patch: 'replace' } } },
+      revision: 3,
+    },
+    ['agent-7c9f', 'daemonset.apps/agent', 3, '3m'],
+    ['Name', 'Controller', 'Revision', 'Age'],
+  ],
+  [
+    'ControllerRevision without a controller',
+    'ControllerRevision',
+    { kind: 'ControllerRevision', metadata: meta('orphan', { ownerReferences: [{ apiVersion: 'v1', kind: 'Pod', name: 'p', uid: 'u-3' }] }), revision: 1 },
+    ['orphan', '<none>', 1, '3m'],
+    ['Name', 'Controller', 'Revision', 'Age'],
+  ],
+  [
     'Job running',
     'Job',
     {
@@ -229,7 +249,7 @@ describe('tableFor', () => {
     expect(tableFor('pod')).toBe(defaultPrinter); // kinds are case-sensitive
   });
 
-  const kinds = ['Pod', 'Node', 'Namespace', 'Event', 'ConfigMap', 'Secret', 'Service', 'Endpoints', 'ServiceAccount', 'Deployment', 'ReplicaSet', 'DaemonSet', 'StatefulSet', 'Job', 'Lease', 'Other'];
+  const kinds = ['Pod', 'Node', 'Namespace', 'Event', 'ConfigMap', 'Secret', 'Service', 'Endpoints', 'ServiceAccount', 'Deployment', 'ReplicaSet', 'DaemonSet', 'StatefulSet', 'ControllerRevision', 'Job', 'Lease', 'Other'];
   it.each(kinds)('%s: one cell per column even for an empty object, a format:name Name column, full definitions', (kind) => {
     const printer = tableFor(kind);
     expect(printer.row({}, now)).toHaveLength(printer.columns.length);
@@ -334,5 +354,18 @@ describe('job', () => {
   ];
   it.each(durations)('duration: %s', (_name, j, want) => {
     expect(jobDuration(j, now)).toBe(want);
+  });
+});
+
+describe('controller revision controller', () => {
+  const owned = (ref: Obj): Obj => ({ metadata: { ownerReferences: [{ uid: 'u', name: 'x', controller: true, ...ref }] } });
+  const cases: Array<[string, Obj, string]> = [
+    ['apps group', owned({ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'web' }), 'statefulset.apps/web'],
+    ['core group: the kind alone', owned({ apiVersion: 'v1', kind: 'Pod' }), 'pod/x'],
+    ['no kind, no group: the name alone', owned({ apiVersion: 'v1', kind: '' }), 'x'],
+    ['no references', {}, '<none>'],
+  ];
+  it.each(cases)('%s', (_name, cr, want) => {
+    expect(revisionController(cr)).toBe(want);
   });
 });

@@ -3,21 +3,26 @@ import { TerminalError, objectKey, type Informer, type ReconcileResult } from '@
 import { claim } from '../claim.js';
 import { Controller, type ControllerContext } from '../controller.js';
 import { Expectations } from '../expectations.js';
+import { deleteRevisions, syncRevision, withRevision } from '../history-control.js';
 import { daemonPodNode, daemonPodSpec, dsMaxUnavailable, shouldRun } from '../logic/daemonset.js';
 import { canonicalJson, sameStatus, templateHash } from '../logic/hash.js';
+import { REVISION_HASH_LABEL as REVISION_HASH, historyToTrim, namesByHash } from '../logic/history.js';
 import { controllerRef, isPodAvailable, isPodReady, isTerminated, msUntilAvailable } from '../logic/pods.js';
-import { DAEMONSET, NODE, POD, type DaemonSet, type Node, type Pod } from '../objects.js';
+import { CONTROLLERREVISION, DAEMONSET, NODE, POD, type ControllerRevision, type DaemonSet, type Node, type Pod } from '../objects.js';
 import { inNamespace, resolveControllerRef } from '../owner-index.js';
 import { deletePod, podFromTemplate, slowStartBatch } from '../pod-control.js';
 
-export const REVISION_HASH = 'controller-revision-hash';
 const created = (p: Pod): number => Date.parse(p.metadata.creationTimestamp ?? '') || 0;
 
-/** One pod per eligible node for each DaemonSet; follows nodes coming and going; rolls updates out. */
+/**
+ * One pod per eligible node for each DaemonSet; follows nodes coming and going; rolls updates
+ * out; keeps the template history in ControllerRevisions for `kubectl rollout history|undo`.
+ */
 export class DaemonSetController extends Controller {
   private readonly sets: Informer<DaemonSet>;
   private readonly pods: Informer<Pod>;
   private readonly nodes: Informer<Node>;
+  private readonly revisions: Informer<ControllerRevision>;
   private readonly expectations = new Expectations();
 
   constructor(ctx: ControllerContext) {
@@ -25,6 +30,12 @@ export class DaemonSetController extends Controller {
     this.sets = ctx.informers.for<DaemonSet>(DAEMONSET);
     this.pods = ctx.informers.for<Pod>(POD);
     this.nodes = ctx.informers.for<Node>(NODE);
+    this.revisions = ctx.informers.for<ControllerRevision>(CONTROLLERREVISION);
+    const revisionEvent = (r: ControllerRevision): void => {
+      const ds = resolveControllerRef(this.sets, 'DaemonSet', r);
+      if (ds) this.enqueue(ds);
+    };
+    this.revisions.addEventHandler({ onAdd: revisionEvent, onUpdate: (_o, r) => revisionEvent(r), onDelete: revisionEvent });
     this.sets.addEventHandler({ onAdd: (d) => this.enqueue(d), onUpdate: (_o, d) => this.enqueue(d), onDelete: (d) => this.expectations.forget(objectKey(d)) });
     const podEvent = (p: Pod, kind: 'add' | 'update' | 'delete', old?: Pod): void => {
       const ds = resolveControllerRef(this.sets, 'DaemonSet', p);
@@ -60,7 +71,16 @@ export class DaemonSetController extends Controller {
     }
     const candidates = inNamespace(this.pods, ds.metadata.namespace).filter((p) => controllerRef(p) === undefined || controllerRef(p)?.uid === ds.metadata.uid);
     const owned = await claim(this.ctx.client, ds, DAEMONSET, selector, candidates, POD);
-    const hash = templateHash(ds.spec.template);
+    const mine = inNamespace(this.revisions, ds.metadata.namespace).filter((r) => controllerRef(r) === undefined || controllerRef(r)?.uid === ds.metadata.uid);
+    let revisions = await claim(this.ctx.client, ds, DAEMONSET, selector, mine, CONTROLLERREVISION);
+    let cur: ControllerRevision | undefined;
+    if (ds.metadata.deletionTimestamp === undefined) {
+      cur = await syncRevision(this.ctx.client, ds, DAEMONSET, revisions);
+      revisions = withRevision(revisions, cur);
+    }
+    // Pods carry the hash of the revision they were made from, which a rollback reuses.
+    const collisionCount = typeof ds.status?.collisionCount === 'number' ? ds.status.collisionCount : 0;
+    const hash = cur?.metadata.labels?.[REVISION_HASH] ?? templateHash(ds.spec.template, collisionCount);
     const nodes = this.nodes.list();
     const byNode = new Map<string, Pod[]>();
     for (const p of owned) {
@@ -68,7 +88,12 @@ export class DaemonSetController extends Controller {
       if (n === undefined) continue;
       byNode.set(n, [...(byNode.get(n) ?? []), p]);
     }
-    if (ds.metadata.deletionTimestamp === undefined && this.expectations.satisfied(key)) await this.manage(key, ds, nodes, byNode, hash);
+    if (ds.metadata.deletionTimestamp === undefined && this.expectations.satisfied(key)) {
+      await this.manage(key, ds, nodes, byNode, hash);
+      const live = namesByHash(revisions, owned.map((p) => p.metadata.labels?.[REVISION_HASH] ?? ''));
+      if (cur !== undefined) live.add(cur.metadata.name as string);
+      await deleteRevisions(this.ctx.client, historyToTrim(revisions, live, ds.spec.revisionHistoryLimit ?? 10));
+    }
     return this.updateStatus(ds, nodes, byNode, hash);
   }
 

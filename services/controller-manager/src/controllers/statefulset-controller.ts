@@ -2,28 +2,36 @@ import { selectorFromObject, type Selector } from '@kite/api';
 import { TerminalError, isAlreadyExists, type Informer, type ReconcileResult } from '@kite/client';
 import { claim } from '../claim.js';
 import { Controller, type ControllerContext } from '../controller.js';
+import { deleteRevisions, syncRevision, withRevision } from '../history-control.js';
 import { sameStatus, templateHash } from '../logic/hash.js';
+import { currentRevisionName, historyToTrim, revisionName } from '../logic/history.js';
 import { controllerRef } from '../logic/pods.js';
 import { POD_INDEX_LABEL, POD_NAME_LABEL, REVISION_LABEL, planStatefulSet, statefulSetStatus } from '../logic/statefulset.js';
-import { POD, STATEFULSET, type Pod, type StatefulSet } from '../objects.js';
+import { CONTROLLERREVISION, POD, STATEFULSET, type ControllerRevision, type Pod, type StatefulSet } from '../objects.js';
 import { inNamespace, resolveControllerRef } from '../owner-index.js';
 import { deletePod, podFromTemplate } from '../pod-control.js';
 
-/** StatefulSets: stable identities `<set>-<ordinal>`, ordered start and stop, rolling updates. */
+/**
+ * StatefulSets: stable identities `<set>-<ordinal>`, ordered start and stop, rolling updates.
+ * Each template is a ControllerRevision; pods and status name revisions, as Kubernetes' do.
+ */
 export class StatefulSetController extends Controller {
   private readonly sets: Informer<StatefulSet>;
   private readonly pods: Informer<Pod>;
+  private readonly revisions: Informer<ControllerRevision>;
 
   constructor(ctx: ControllerContext) {
     super('statefulset', ctx);
     this.sets = ctx.informers.for<StatefulSet>(STATEFULSET);
     this.pods = ctx.informers.for<Pod>(POD);
+    this.revisions = ctx.informers.for<ControllerRevision>(CONTROLLERREVISION);
     this.sets.addEventHandler({ onAdd: (s) => this.enqueue(s), onUpdate: (_o, s) => this.enqueue(s) });
-    const podEvent = (p: Pod): void => {
-      const s = resolveControllerRef(this.sets, 'StatefulSet', p);
+    const ownedEvent = (o: Pod | ControllerRevision): void => {
+      const s = resolveControllerRef(this.sets, 'StatefulSet', o);
       if (s) this.enqueue(s);
     };
-    this.pods.addEventHandler({ onAdd: podEvent, onUpdate: (_o, p) => podEvent(p), onDelete: podEvent });
+    this.pods.addEventHandler({ onAdd: ownedEvent, onUpdate: (_o, p) => ownedEvent(p), onDelete: ownedEvent });
+    this.revisions.addEventHandler({ onAdd: ownedEvent, onUpdate: (_o, r) => ownedEvent(r), onDelete: ownedEvent });
   }
 
   protected async reconcile(key: string): Promise<ReconcileResult | void> {
@@ -37,7 +45,16 @@ export class StatefulSetController extends Controller {
     }
     const candidates = inNamespace(this.pods, sts.metadata.namespace).filter((p) => controllerRef(p) === undefined || controllerRef(p)?.uid === sts.metadata.uid);
     const pods = await claim(this.ctx.client, sts, STATEFULSET, selector, candidates, POD);
-    const revision = templateHash(sts.spec.template);
+    const mine = inNamespace(this.revisions, sts.metadata.namespace).filter((r) => controllerRef(r) === undefined || controllerRef(r)?.uid === sts.metadata.uid);
+    let revisions = await claim(this.ctx.client, sts, STATEFULSET, selector, mine, CONTROLLERREVISION);
+    const collisionCount = typeof sts.status?.collisionCount === 'number' ? sts.status.collisionCount : 0;
+    let revision = revisionName(sts.metadata.name as string, templateHash(sts.spec.template, collisionCount));
+    if (sts.metadata.deletionTimestamp === undefined) {
+      const update = await syncRevision(this.ctx.client, sts, STATEFULSET, revisions);
+      revisions = withRevision(revisions, update);
+      revision = update.metadata.name as string;
+    }
+    const current = currentRevisionName(sts.status?.currentRevision, revisions, revision);
     if (sts.metadata.deletionTimestamp === undefined) {
       for (const action of planStatefulSet(sts, pods, revision)) {
         if (action.kind === 'wait') break;
@@ -47,8 +64,12 @@ export class StatefulSetController extends Controller {
         } else await this.create(sts, action.ordinal, revision);
       }
     }
-    const status = { ...(sts.status ?? {}), ...statefulSetStatus(sts, pods, revision, this.ctx.now()) };
+    const status = { ...(sts.status ?? {}), ...statefulSetStatus(sts, pods, revision, this.ctx.now(), current) };
     if (!sameStatus(sts.status, status)) await this.ctx.client.updateStatus<StatefulSet>({ ...sts, ...STATEFULSET, status });
+    if (sts.metadata.deletionTimestamp === undefined) {
+      const live = new Set([status.currentRevision, status.updateRevision, ...pods.map((p) => p.metadata.labels?.[REVISION_LABEL] ?? '')]);
+      await deleteRevisions(this.ctx.client, historyToTrim(revisions, live, sts.spec.revisionHistoryLimit ?? 10));
+    }
   }
 
   private async create(sts: StatefulSet, ordinal: number, revision: string): Promise<void> {

@@ -72,4 +72,11 @@ describe('StatefulSet planning', () => {
     });
     expect(statefulSetStatus(set, pods('ready', 'ready', 'ready'), 'r2', Date.now()).currentRevision).toBe('r2');
   });
+
+  it('takes the current revision the history resolved, and keeps a bumped collisionCount', () => {
+    const set = sts(2);
+    set.status = { currentRevision: 'trimmed', collisionCount: 2 };
+    const got = statefulSetStatus(set, pods('old', 'ready'), 'r2', Date.now(), 'r2');
+    expect(got).toMatchObject({ currentRevision: 'r2', currentReplicas: 1, updatedReplicas: 1, collisionCount: 2 });
+  });
 });

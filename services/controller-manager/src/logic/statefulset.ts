@@ -81,9 +81,10 @@ export interface StatefulSetStatus {
   collisionCount: number;
 }
 
-export function statefulSetStatus(sts: StatefulSet, pods: readonly Pod[], updateRevision: string, nowMs: number): StatefulSetStatus {
+/** `current` is the current revision as the history resolved it; by default the one status names. */
+export function statefulSetStatus(sts: StatefulSet, pods: readonly Pod[], updateRevision: string, nowMs: number, current?: string): StatefulSetStatus {
   const live = pods.filter((p) => !isTerminated(p) && p.metadata.deletionTimestamp === undefined);
-  const prevCurrent = (sts.status?.currentRevision as string | undefined) ?? updateRevision;
+  const prevCurrent = current ?? (sts.status?.currentRevision as string | undefined) ?? updateRevision;
   const updated = live.filter((p) => p.metadata.labels?.[REVISION_LABEL] === updateRevision).length;
   const replicas = sts.spec.replicas ?? 1;
   // Once every replica runs the update revision, it becomes the current one.
@@ -97,6 +98,7 @@ export function statefulSetStatus(sts: StatefulSet, pods: readonly Pod[], update
     availableReplicas: live.filter((p) => isPodAvailable(p, sts.spec.minReadySeconds ?? 0, nowMs)).length,
     currentRevision,
     updateRevision,
-    collisionCount: 0,
+    // Bumped by the history when a revision name collides; never reset.
+    collisionCount: typeof sts.status?.collisionCount === 'number' ? sts.status.collisionCount : 0,
   };
 }

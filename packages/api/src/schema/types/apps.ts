@@ -170,5 +170,11 @@ const statefulSetTypes: StructDef[] = [
   condition('StatefulSet'),
 ];
 
-/** apps/v1 Deployment, ReplicaSet, DaemonSet, StatefulSet and their parts. */
-export const appsTypes: StructDef[] = [...deploymentTypes, ...replicaSetTypes, ...daemonSetTypes, ...statefulSetTypes];
+const controllerRevisionTypes: StructDef[] = [
+  // data is a RawExtension (any JSON: DaemonSets and StatefulSets keep a patch of their template);
+  // revision is a non-pointer int64 that Go always writes, so an absent one reads 0.
+  kindStruct(a('ControllerRevision'), { metadata, data: f(2, T.raw), revision: f(3, T.int64, { default: 0 }) }),
+];
+
+/** apps/v1 Deployment, ReplicaSet, DaemonSet, StatefulSet, ControllerRevision and their parts. */
+export const appsTypes: StructDef[] = [...deploymentTypes, ...replicaSetTypes, ...daemonSetTypes, ...statefulSetTypes, ...controllerRevisionTypes];

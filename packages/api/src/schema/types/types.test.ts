@@ -104,6 +104,8 @@ describe('non-Pod schema types', () => {
     [`${APPS}.DaemonSetSpec`, 'revisionHistoryLimit', 6],
     [`${APPS}.StatefulSetStatus`, 'collisionCount', 9],
     [`${APPS}.StatefulSetStatus`, 'availableReplicas', 11],
+    [`${APPS}.ControllerRevision`, 'data', 2],
+    [`${APPS}.ControllerRevision`, 'revision', 3],
     [`${BATCH}.JobSpec`, 'podFailurePolicy', 11],
     [`${BATCH}.JobSpec`, 'successPolicy', 16],
     [`${BATCH}.JobSpec`, 'managedBy', 15],

@@ -13,10 +13,29 @@ const IMMUTABLE_FORBIDDEN = 'Forbidden: field is immutable when `immutable` is s
 describe('namespace hooks', () => {
   it('labels the namespace with its name, adds the kubernetes finalizer, starts Active', () => {
     const ns: KObject = { metadata: { name: 'team-a', labels: { owner: 'me' } } };
+    namespaceHooks.prepareForCreate?.(ns);
     namespaceHooks.defaults?.(ns);
     expect(ns.metadata.labels).toEqual({ owner: 'me', 'kubernetes.io/metadata.name': 'team-a' });
     expect(ns.spec).toEqual({ finalizers: ['kubernetes'] });
     expect(namespaceHooks.initialStatus?.(ns)).toEqual({ phase: 'Active' });
+  });
+
+  it('a new namespace gets the kubernetes finalizer after any it was created with, once', () => {
+    const ns: KObject = { metadata: { name: 'team-a' }, spec: { finalizers: ['example.com/keep'] } };
+    namespaceHooks.prepareForCreate?.(ns);
+    expect(ns.spec).toEqual({ finalizers: ['example.com/keep', 'kubernetes'] });
+    namespaceHooks.prepareForCreate?.(ns);
+    expect(ns.spec).toEqual({ finalizers: ['example.com/keep', 'kubernetes'] });
+  });
+
+  it.each<[string, unknown, unknown]>([
+    ['a plain update keeps the stored finalizers', ['kubernetes'], ['kubernetes']],
+    ['and cannot bring back finalizers the finalize subresource removed', undefined, undefined],
+  ])('%s', (_title, stored, want) => {
+    const ns: KObject = { metadata: { name: 'team-a' }, spec: { finalizers: ['example.com/other'] } };
+    namespaceHooks.carryOver?.(ns, { metadata: { name: 'team-a' }, spec: stored === undefined ? {} : { finalizers: stored } });
+    namespaceHooks.defaults?.(ns);
+    expect((ns.spec as { finalizers?: unknown }).finalizers).toEqual(want);
   });
 
   it('the name label cannot be changed by the client', () => {

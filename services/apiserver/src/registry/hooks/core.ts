@@ -4,11 +4,26 @@ import type { KindHooks } from '../strategy.js';
 import { invalidValue, required } from '../validate-meta.js';
 import { at, duplicate, immutable, records } from './util.js';
 
+/**
+ * Kubernetes' namespace strategy: every new namespace carries the `kubernetes` finalizer, which
+ * the namespace controller removes (through the finalize subresource) once the namespace is
+ * empty. A plain update cannot change spec.finalizers, so it is not a default: once removed it
+ * stays removed.
+ */
 export const namespaceHooks: KindHooks = {
+  prepareForCreate(ns) {
+    const spec = (ns.spec ??= {}) as Record<string, unknown>;
+    const finalizers = Array.isArray(spec.finalizers) ? (spec.finalizers as string[]) : [];
+    if (!finalizers.includes('kubernetes')) spec.finalizers = [...finalizers, 'kubernetes'];
+  },
   defaults(ns) {
     ns.metadata.labels = { ...(ns.metadata.labels ?? {}), 'kubernetes.io/metadata.name': ns.metadata.name as string };
+  },
+  carryOver(ns, old) {
+    const finalizers = (old.spec as { finalizers?: unknown } | undefined)?.finalizers;
     const spec = (ns.spec ??= {}) as Record<string, unknown>;
-    if (ns.metadata.deletionTimestamp === undefined) spec.finalizers ??= ['kubernetes'];
+    if (finalizers === undefined) delete spec.finalizers;
+    else spec.finalizers = structuredClone(finalizers);
   },
   initialStatus: () => ({ phase: 'Active' }),
 };

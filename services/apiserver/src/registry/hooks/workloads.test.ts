@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { StatusCause } from '../../errors.js';
 import type { KObject } from '../../object.js';
 import type { KindHooks } from '../strategy.js';
-import { daemonSetHooks, deploymentHooks, jobHooks, replicaSetHooks, statefulSetHooks } from './workloads.js';
+import { controllerRevisionHooks, daemonSetHooks, deploymentHooks, jobHooks, replicaSetHooks, statefulSetHooks } from './workloads.js';
 
 type Obj = Record<string, unknown>;
 
@@ -234,5 +234,25 @@ describe('job', () => {
     const scaled = structuredClone(old);
     specOf(scaled).parallelism = 4;
     expect(jobHooks.validateUpdate?.(scaled, old)).toEqual([]);
+  });
+});
+
+describe('controllerrevision validation', () => {
+  const revision = (extra: Obj): KObject => ({ apiVersion: 'apps/v1', kind: 'ControllerRevision', metadata: { name: 'web-abc', namespace: 'default' }, ...extra });
+  const data = { spec: { template: { $patch: 'replace', spec: { containers: [{ name: 'c', image: 'nginx' }] } } } };
+  const cases: Array<[string, Obj, string[]]> = [
+    ['valid', { data, revision: 2 }, []],
+    ['any JSON will do for data', { data: 'opaque', revision: 0 }, []],
+    ['data is mandatory', { revision: 1 }, ['data: Required value: data is mandatory']],
+    ['negative revision', { data, revision: -1 }, ['revision: Invalid value: -1: must be greater than or equal to 0']],
+  ];
+  it.each(cases)('%s', (_title, extra, want) => {
+    expect(printed(controllerRevisionHooks.validate?.(revision(extra)) ?? [])).toEqual(want);
+  });
+
+  it('data is immutable, the revision number is not', () => {
+    const old = revision({ data, revision: 1 });
+    expect(controllerRevisionHooks.validateUpdate?.(revision({ data, revision: 3 }), old)).toEqual([]);
+    expect(printed(controllerRevisionHooks.validateUpdate?.(revision({ data: { spec: {} }, revision: 1 }), old) ?? [])).toEqual(['data: Invalid value: field is immutable']);
   });
 });

@@ -115,3 +115,14 @@ export const jobHooks: KindHooks = {
     return causes;
   },
 };
+
+/** ValidateControllerRevision: data is mandatory and, once written, immutable; revision is non-negative. */
+export const controllerRevisionHooks: KindHooks = {
+  validate: (cr) => {
+    const causes: StatusCause[] = [];
+    if (cr.data === undefined || cr.data === null) causes.push(required('data', 'data is mandatory'));
+    if (typeof cr.revision === 'number' && cr.revision < 0) causes.push(invalidValue('revision', cr.revision, 'must be greater than or equal to 0'));
+    return causes;
+  },
+  validateUpdate: (cr, old) => (jsonEqual(cr.data, old.data) ? [] : [immutable('data')]),
+};
