@@ -126,6 +126,9 @@ describe('namespace deletion and namespaces/finalize', () => {
       const r = await call(nsUrl(ns, '/finalize'), method, method === 'GET' || method === 'DELETE' ? undefined : {}, method === 'PATCH' ? 'application/merge-patch+json' : 'application/json');
       expect([method, r.status]).toEqual([method, 405]);
     }
+    // Nor does DELETE of the status subresource delete the namespace.
+    expect((await call(nsUrl(ns, '/status'), 'DELETE')).status).toBe(405);
+    expect((await read(ns)).status?.phase).toBe('Active');
   });
 
   it('is advertised in discovery as namespaces/finalize (update only)', async () => {

@@ -100,6 +100,8 @@ export async function serveResource(ctx: RestContext, req: http.IncomingMessage,
     case 'PATCH':
       return servePatch(ctx, req, res, r, ns, needName(info), sub === 'status' ? 'status' : undefined, q);
     case 'DELETE': {
+      // A subresource is never a way to delete its object.
+      if (sub !== undefined) throw methodNotAllowed();
       if (info.name === undefined) {
         if (r.kind.kind === 'Namespace') throw methodNotAllowed();
         return serveDeleteCollection(ctx, req, res, r, ns, q);
