@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { KUBELET_NODE_FLAGS } from '@kite/kubelet';
 import { startStack, type Stack } from '../apiserver/servers.js';
@@ -37,9 +37,6 @@ export interface ClusterOptions {
 
 /** The /24 each node gets: 10.244.201.0/24, .202, ... (clear of what tests pick, 10.200-249.x). */
 export const podCIDRFor = (i: number): string => `10.244.${201 + i}.0/24`;
-
-/** What the runtime names after a node: its bridge and namespaces carry sha256(node)[0:6]. */
-export const nodeTag = (node: string): string => createHash('sha256').update(node).digest('hex').slice(0, 6);
 
 /**
  * kite-store, kite-apiserver, kite-scheduler and `nodes` kite-kubelets (fast profile), all on

@@ -1,10 +1,16 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync, rmSync, rmdirSync } from 'node:fs';
 import path from 'node:path';
-import { nodeTag } from './cluster.js';
+import { kubeletHostNames } from '@kite/kubelet';
 
-/** Where the runtime puts a node's cgroups, on v1 (memory, cpu) and v2 (unified, or pure v2). */
-const CGROUP_ROOTS = ['/sys/fs/cgroup/memory/kite', '/sys/fs/cgroup/cpu/kite', '/sys/fs/cgroup/unified/kite', '/sys/fs/cgroup/kite'];
+/** Controller roots the runtime's cgroups live under, on v1 (memory, cpu) and v2 (unified, or pure v2). */
+const CGROUP_ROOTS = ['/sys/fs/cgroup/memory', '/sys/fs/cgroup/cpu', '/sys/fs/cgroup/unified', '/sys/fs/cgroup'];
+
+/** A kubelet the bench started: the runtime names its bridge, netns and cgroups after both. */
+export interface NodeRef {
+  name: string;
+  rootDir: string;
+}
 
 export interface Leftovers {
   /** Pod network namespaces (`kite-<tag>-<uid>`) still present. */
@@ -60,19 +66,20 @@ function procsIn(dir: string): number[] {
 }
 
 /** What the kubelets left behind of their pods once they stopped (all should be empty). */
-export async function findLeftovers(nodes: string[], rootDirs: string[]): Promise<Leftovers> {
+export async function findLeftovers(nodes: NodeRef[]): Promise<Leftovers> {
   const netnsNames = (await ip('netns', 'list')).split('\n').map((l) => l.split(' ')[0] ?? '');
-  const found: Leftovers = { netns: [], veths: [], podCgroups: [], mounts: mountsUnder(rootDirs), processes: [], nodeBridges: [], nodeCgroups: [] };
+  const found: Leftovers = { netns: [], veths: [], podCgroups: [], mounts: mountsUnder(nodes.map((n) => n.rootDir)), processes: [], nodeBridges: [], nodeCgroups: [] };
   for (const node of nodes) {
-    const tag = nodeTag(node);
-    found.netns.push(...netnsNames.filter((n) => n.startsWith(`kite-${tag}-`)));
-    const links = JSON.parse((await ip('-j', 'link', 'show', 'master', `kite-br${tag}`)) || '[]') as Array<{ ifname: string }>;
+    const names = kubeletHostNames(node.name, node.rootDir);
+    found.netns.push(...netnsNames.filter((n) => n.startsWith(names.netnsPrefix)));
+    const links = JSON.parse((await ip('-j', 'link', 'show', 'master', names.bridge)) || '[]') as Array<{ ifname: string }>;
     found.veths.push(...links.map((l) => l.ifname));
-    if ((await ip('link', 'show', `kite-br${tag}`)).trim() !== '') found.nodeBridges.push(`kite-br${tag}`);
+    if ((await ip('link', 'show', names.bridge)).trim() !== '') found.nodeBridges.push(names.bridge);
     for (const root of CGROUP_ROOTS) {
-      if (subdirs(root).includes(path.join(root, node))) found.nodeCgroups.push(path.join(root, node));
-      found.podCgroups.push(...subdirs(path.join(root, node)));
-      found.processes.push(...procsIn(path.join(root, node)));
+      const dir = path.join(root, names.cgroup);
+      if (subdirs(path.dirname(dir)).includes(dir)) found.nodeCgroups.push(dir);
+      found.podCgroups.push(...subdirs(dir));
+      found.processes.push(...procsIn(dir));
     }
   }
   found.processes = [...new Set(found.processes)];
@@ -95,7 +102,7 @@ function rmdirTree(dir: string): void {
  * directories across kubelet restarts, and after a failure there may be more. Synchronous so
  * that it can run from an 'exit' handler too.
  */
-export function removeNodes(nodes: string[], rootDirs: string[]): void {
+export function removeNodes(nodes: NodeRef[]): void {
   const sh = (...args: string[]): void => {
     try {
       execFileSync(args[0] as string, args.slice(1), { stdio: 'ignore' });
@@ -104,9 +111,9 @@ export function removeNodes(nodes: string[], rootDirs: string[]): void {
     }
   };
   for (const node of nodes) {
-    const tag = nodeTag(node);
+    const names = kubeletHostNames(node.name, node.rootDir);
     for (const root of CGROUP_ROOTS) {
-      for (const pid of procsIn(path.join(root, node))) {
+      for (const pid of procsIn(path.join(root, names.cgroup))) {
         try {
           process.kill(pid, 'SIGKILL');
         } catch {
@@ -114,16 +121,17 @@ export function removeNodes(nodes: string[], rootDirs: string[]): void {
         }
       }
     }
-    let names: string[] = [];
+    let netnsNames: string[] = [];
     try {
-      names = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').map((l) => l.split(' ')[0] ?? '');
+      netnsNames = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').map((l) => l.split(' ')[0] ?? '');
     } catch {
       // no ip(8)
     }
-    for (const ns of names.filter((n) => n.startsWith(`kite-${tag}-`))) sh('ip', 'netns', 'delete', ns);
-    sh('ip', 'link', 'delete', `kite-br${tag}`);
-    for (const root of CGROUP_ROOTS) rmdirTree(path.join(root, node));
+    for (const ns of netnsNames.filter((n) => n.startsWith(names.netnsPrefix))) sh('ip', 'netns', 'delete', ns);
+    sh('ip', 'link', 'delete', names.bridge);
+    for (const root of CGROUP_ROOTS) rmdirTree(path.join(root, names.cgroup));
   }
+  const rootDirs = nodes.map((n) => n.rootDir);
   for (const m of mountsUnder(rootDirs)) sh('umount', '-l', m);
   for (const d of rootDirs) rmSync(d, { recursive: true, force: true });
 }

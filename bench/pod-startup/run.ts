@@ -17,7 +17,7 @@ import { json } from '../apiserver/http.js';
 import { describeMachine } from '../store/machine.js';
 import { killAllNow, repoRoot, waitForQuiet } from '../store/procs.js';
 import { startCluster, type Cluster } from './cluster.js';
-import { findLeftovers, removeNodes } from './leftovers.js';
+import { findLeftovers, removeNodes, type NodeRef } from './leftovers.js';
 import { PodWatch } from './pod-watch.js';
 import { killOwnedNow } from './procs.js';
 import { renderReport, verdicts, type Results } from './report.js';
@@ -138,8 +138,8 @@ async function quiet(cfg: Config): Promise<void> {
 /** What `finally` and the signal handlers share: what exists, so it can be taken down. */
 const live: { cluster: Partial<Cluster>; watch?: PodWatch; baseDir?: string; cleaned: boolean } = { cluster: {}, cleaned: false };
 
-function nodeNames(): string[] {
-  return (live.cluster.kubelets ?? []).map((k) => k.name);
+function nodeRefs(): NodeRef[] {
+  return (live.cluster.kubelets ?? []).map((k) => ({ name: k.name, rootDir: k.rootDir }));
 }
 
 /** The last resort: SIGKILL everything, then remove namespaces, links, cgroups and dirs synchronously. */
@@ -148,7 +148,7 @@ function hardCleanup(): void {
   live.cleaned = true;
   killOwnedNow();
   killAllNow();
-  removeNodes(nodeNames(), (live.cluster.kubelets ?? []).map((k) => k.rootDir));
+  removeNodes(nodeRefs());
   if (live.baseDir) rmSync(live.baseDir, { recursive: true, force: true });
 }
 
@@ -185,12 +185,12 @@ async function teardown(res: Results): Promise<void> {
   );
   if (c.kubelets && c.kubelets.length > 0) {
     res.stopMs = stopMs;
-    res.leftovers = await findLeftovers(nodeNames(), c.kubelets.map((k) => k.rootDir));
+    res.leftovers = await findLeftovers(nodeRefs());
   }
   await c.scheduler?.stop(10_000);
   c.api?.close();
   await c.stack?.stop();
-  removeNodes(nodeNames(), (c.kubelets ?? []).map((k) => k.rootDir));
+  removeNodes(nodeRefs());
   const l = res.leftovers;
   if (l) {
     res.removed =

@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { KUBELET_NODE_FLAGS } from '@kite/kubelet';
+import { KUBELET_NODE_FLAGS, kubeletHostNames } from '@kite/kubelet';
 import { ProcessRuntime, unmountUnder } from '@kite/runtime';
 import { kubectlFor, type Kubectl } from '../support/kubectl.js';
 import { repoRoot, startApiServer, startKiteStore, startProcess, type ApiServerProc, type Proc } from '../support/processes.js';
@@ -95,7 +95,8 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   };
   const destroyNodes = async (): Promise<void> => {
     for (const n of nodes) {
-      const runtime = await ProcessRuntime.create({ rootDir: path.join(n.rootDir, 'runtime'), nodeName: n.name, podCIDR: n.podCIDR });
+      // The kubelet's own runtime settings, so that it finds the kubelet's bridge and cgroups.
+      const runtime = await ProcessRuntime.create({ rootDir: path.join(n.rootDir, 'runtime'), instanceDir: n.rootDir, nodeName: n.name, podCIDR: n.podCIDR });
       await runtime.destroy();
     }
   };
@@ -159,29 +160,29 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   }
 }
 
-/** The runtime's short per-node tag in host names (netns `kite-<tag>-<uid>`, bridge `kite-br<tag>`). */
-const nodeTag = (nodeName: string): string => createHash('sha256').update(nodeName).digest('hex').slice(0, 6);
+const CGROUP_ROOTS = ['/sys/fs/cgroup/memory', '/sys/fs/cgroup/cpu', '/sys/fs/cgroup/unified', '/sys/fs/cgroup'];
 
 /** What is left on the machine of a kite node's pods: network namespaces and pod cgroups. */
-export async function podLeftovers(nodeName: string): Promise<string[]> {
+export async function podLeftovers(node: { name: string; rootDir: string }): Promise<string[]> {
+  const names = kubeletHostNames(node.name, node.rootDir);
   const left: string[] = [];
   const { stdout } = await run('ip', ['netns', 'list']);
-  for (const line of stdout.split('\n')) if (line.startsWith(`kite-${nodeTag(nodeName)}-`)) left.push(`netns ${line.split(' ')[0]}`);
-  for (const root of ['/sys/fs/cgroup/memory/kite', '/sys/fs/cgroup/cpu/kite', '/sys/fs/cgroup/unified/kite', '/sys/fs/cgroup/kite']) {
-    const entries = await readdir(path.join(root, nodeName), { withFileTypes: true }).catch(() => []);
-    for (const e of entries) if (e.isDirectory()) left.push(`cgroup ${path.join(root, nodeName, e.name)}`);
+  for (const line of stdout.split('\n')) if (line.startsWith(names.netnsPrefix)) left.push(`netns ${line.split(' ')[0]}`);
+  for (const root of CGROUP_ROOTS) {
+    const entries = await readdir(path.join(root, names.cgroup), { withFileTypes: true }).catch(() => []);
+    for (const e of entries) if (e.isDirectory()) left.push(`cgroup ${path.join(root, names.cgroup, e.name)}`);
   }
   return left;
 }
 
 /** The node's bridge and cgroup roots, if they still exist. */
-export async function nodeLeftovers(nodeName: string): Promise<string[]> {
+export async function nodeLeftovers(node: { name: string; rootDir: string }): Promise<string[]> {
+  const names = kubeletHostNames(node.name, node.rootDir);
   const left: string[] = [];
-  const bridge = `kite-br${nodeTag(nodeName)}`;
   const { stdout } = await run('ip', ['-o', 'link', 'show']);
-  if (stdout.split('\n').some((l) => l.includes(`: ${bridge}:`))) left.push(`bridge ${bridge}`);
-  for (const root of ['/sys/fs/cgroup/memory/kite', '/sys/fs/cgroup/cpu/kite', '/sys/fs/cgroup/unified/kite', '/sys/fs/cgroup/kite']) {
-    const dir = path.join(root, nodeName);
+  if (stdout.split('\n').some((l) => l.includes(`: ${names.bridge}:`))) left.push(`bridge ${names.bridge}`);
+  for (const root of CGROUP_ROOTS) {
+    const dir = path.join(root, names.cgroup);
     if (await readdir(dir).then(() => true, () => false)) left.push(`cgroup ${dir}`);
   }
   return left;

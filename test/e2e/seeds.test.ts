@@ -3,6 +3,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, tempDir } from '../support/processes.js';
+import { kubeletHostNames } from '@kite/kubelet';
 import { nodeLeftovers, podLeftovers, startCluster, type Cluster } from './cluster.js';
 
 // Issue 4, acceptance 1: every pod manifest of the seed notes (examples/seeds, unchanged) on a
@@ -133,18 +134,18 @@ async function expectPullBackOff(ns: string, pod: string, container: string, ima
 }
 
 /** Reads a container's cgroup limit files on the node (v1 or v2). */
-async function cgroupLimits(node: string, uid: string): Promise<{ memory: string; cpu: string }> {
-  const v1 = '/sys/fs/cgroup/memory/kite';
-  if (await readdir(v1).then(() => true, () => false)) {
-    const memDir = path.join(v1, node, uid);
+async function cgroupLimits(node: { name: string; rootDir: string }, uid: string): Promise<{ memory: string; cpu: string }> {
+  const instance = kubeletHostNames(node.name, node.rootDir).cgroup;
+  if (await readdir('/sys/fs/cgroup/memory/kite').then(() => true, () => false)) {
+    const memDir = path.join('/sys/fs/cgroup/memory', instance, uid);
     const [key] = (await readdir(memDir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
     const memory = (await readFile(path.join(memDir, key as string, 'memory.limit_in_bytes'), 'utf8')).trim();
-    const cpuDir = path.join('/sys/fs/cgroup/cpu/kite', node, uid, key as string);
+    const cpuDir = path.join('/sys/fs/cgroup/cpu', instance, uid, key as string);
     const quota = (await readFile(path.join(cpuDir, 'cpu.cfs_quota_us'), 'utf8')).trim();
     const period = (await readFile(path.join(cpuDir, 'cpu.cfs_period_us'), 'utf8')).trim();
     return { memory, cpu: `${quota} ${period}` };
   }
-  const dir = path.join('/sys/fs/cgroup/kite', node, uid);
+  const dir = path.join('/sys/fs/cgroup', instance, uid);
   const [key] = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
   return {
     memory: (await readFile(path.join(dir, key as string, 'memory.max'), 'utf8')).trim(),
@@ -307,7 +308,9 @@ describe.skipIf(process.getuid?.() !== 0)('the seed notes on kite (needs root)',
       const pod = await expectRunning(ns, 'resource-demo', 1);
       expect(pod.status.qosClass).toBe('Burstable');
       // 128Mi, and 500m as 50 ms of CPU per 100 ms period.
-      expect(await cgroupLimits(pod.spec.nodeName, pod.metadata.uid)).toEqual({ memory: '134217728', cpu: '50000 100000' });
+      const node = c.nodes.find((n) => n.name === pod.spec.nodeName);
+      expect(node).toBeDefined();
+      expect(await cgroupLimits(node!, pod.metadata.uid)).toEqual({ memory: '134217728', cpu: '50000 100000' });
       const describe = await k(ns, 'describe', 'pod', 'resource-demo');
       expect(describe).toMatch(/Limits:\s+cpu:\s+500m\s+memory:\s+128Mi\s+Requests:\s+cpu:\s+250m\s+memory:\s+64Mi/);
     });
@@ -470,12 +473,12 @@ describe.skipIf(process.getuid?.() !== 0)('the seed notes on kite (needs root)',
       await c.stopKubelets();
       for (const n of c.nodes) {
         expect(await n.exited).toBe(0);
-        expect(await podLeftovers(n.name)).toEqual([]);
+        expect(await podLeftovers(n)).toEqual([]);
       }
       const nodes = await c.get('/api/v1/nodes');
       for (const n of nodes.items) expect(n.status.conditions.find((x: any) => x.type === 'Ready').status).not.toBe('True');
       await c.destroyNodes();
-      for (const n of c.nodes) expect(await nodeLeftovers(n.name)).toEqual([]);
+      for (const n of c.nodes) expect(await nodeLeftovers(n)).toEqual([]);
     }, 60_000);
   });
 });

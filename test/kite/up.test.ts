@@ -5,12 +5,6 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { cleanupAfterEach, repoRoot, startProcess, tempDir, waitFor, type Proc } from '../support/processes.js';
 
-// Every `kite up` cluster names its nodes node-1…N and gives them 10.244.1…N.0/24: clusters
-// from different test files running at once would share bridges, cgroups and addresses. So the
-// files that start one are run here, one after another, in this file's worker.
-import '../chaos/node-kill.cases.js';
-import '../e2e/workloads.cases.js';
-
 const run = promisify(execFile);
 const kiteBin = path.join(repoRoot, 'services/kite/dist/bin.js');
 
@@ -24,6 +18,9 @@ const alive = (pid: number): boolean => {
 };
 
 const PORTS = ['--store-listen', '127.0.0.1:0', '--store-metrics-listen', '127.0.0.1:0', '--apiserver-listen', '127.0.0.1:0', '--apiserver-grpc-listen', '127.0.0.1:0'];
+// Every `kite up` has a node-1; its own pod network keeps it clear of the other test files'
+// clusters (test/chaos 10.250, test/e2e/workloads 10.251) and of a user's (10.244).
+const CLUSTER_CIDR = ['--cluster-cidr', '10.252.0.0/16'];
 
 describe('kite up', () => {
   const cleanups = cleanupAfterEach();
@@ -31,7 +28,7 @@ describe('kite up', () => {
   it('starts a whole cluster that runs a pod from kubectl, keeps data under the data dir, and stops everything on SIGTERM', async () => {
     const { dir, remove } = await tempDir('up');
     cleanups.push(remove);
-    const kite: Proc = startProcess(process.execPath, [kiteBin, 'up', '--data-dir', dir, ...PORTS]);
+    const kite: Proc = startProcess(process.execPath, [kiteBin, 'up', '--data-dir', dir, ...PORTS, ...CLUSTER_CIDR]);
     cleanups.push(() => kite.stop('SIGKILL'));
     const endpoint = await waitFor('kite up to announce the store', () => /etcd v3 API at (\S+)/.exec(kite.output())?.[1]);
     const env = { ...process.env, ETCDCTL_API: '3', ETCDCTL_ENDPOINTS: endpoint };
@@ -57,6 +54,11 @@ describe('kite up', () => {
       const { stdout: out } = await kubectl('get', 'pod', 'hello', '-o', 'jsonpath={.spec.nodeName} {.status.phase} {.status.containerStatuses[0].ready}');
       return out === 'node-1 Running true' ? true : undefined;
     }, 30_000);
+    // node-1 has the first /24 after the first of --cluster-cidr; the controller manager got it too.
+    expect((await kubectl('get', 'node', 'node-1', '-o', 'jsonpath={.spec.podCIDR}')).stdout).toBe('10.252.1.0/24');
+    expect((await kubectl('get', 'pod', 'hello', '-o', 'jsonpath={.status.podIP}')).stdout).toMatch(/^10\.252\.1\.\d+$/);
+    const cm = (await run('pgrep', ['-a', '-P', String(kite.pid)])).stdout.split('\n').find((l) => l.includes('controller-manager'));
+    expect(cm).toContain('--cluster-cidr 10.252.0.0/16');
 
     const { stdout } = await run('pgrep', ['-P', String(kite.pid)]);
     const children = stdout.trim().split('\n').map(Number);
@@ -80,7 +82,7 @@ describe('kite up --detach, status and down', () => {
         (r) => ({ code: 0, out: r.stdout + r.stderr }),
         (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout + e.stderr }),
       );
-    const ports = [...PORTS, '--nodes', '0'];
+    const ports = [...PORTS, ...CLUSTER_CIDR, '--nodes', '0'];
     const started = await kite(['up', '--detach', ...ports]);
     cleanups.push(() => kite(['down']));
     expect(started.code).toBe(0);
@@ -107,5 +109,28 @@ describe('kite up --detach, status and down', () => {
     expect(again.code).toBe(0);
     const endpoint2 = /etcd v3 API at (\S+)/.exec(again.out)?.[1] as string;
     expect((await run('etcdctl', ['get', 'detached', '--print-value-only'], { env: { ...env, ETCDCTL_ENDPOINTS: endpoint2 } })).stdout).toBe('yes\n');
+  });
+});
+
+describe('kite up --cluster-cidr', () => {
+  const cleanups = cleanupAfterEach();
+
+  it('is in --help, and a bad one or too many nodes for it is refused before anything starts', async () => {
+    const { dir, remove } = await tempDir('cidr');
+    cleanups.push(remove);
+    const kite = (args: string[]) =>
+      run(process.execPath, [kiteBin, ...args, '--data-dir', dir]).then(
+        (r) => ({ code: 0, out: r.stdout + r.stderr }),
+        (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout + e.stderr }),
+      );
+    expect((await kite(['up', '--help'])).out).toMatch(/--cluster-cidr <cidr>\s+pod network/);
+    const cases: Array<[string[], string]> = [
+      [['--cluster-cidr', '10.244.0.0'], 'kite: --cluster-cidr must be an IPv4 CIDR such as 10.244.0.0/16, got "10.244.0.0"\n'],
+      [['--cluster-cidr', '10.244.1.0/16'], 'kite: --cluster-cidr 10.244.1.0/16: host bits are set (did you mean 10.244.0.0/16?)\n'],
+      [['--cluster-cidr', '10.9.0.0/23', '--nodes', '3'], 'kite: --cluster-cidr 10.9.0.0/23 has room for 1 node (a /24 each, the first unused), not 3: give a larger one\n'],
+      [['--cluster-cidr', '10.9.0.0/23', '--nodes', '3', '--detach'], 'kite: --cluster-cidr 10.9.0.0/23 has room for 1 node (a /24 each, the first unused), not 3: give a larger one\n'],
+    ];
+    for (const [args, out] of cases) expect({ args, ...(await kite(['up', ...PORTS, ...args])) }).toEqual({ args, code: 2, out });
+    expect(existsSync(path.join(dir, 'store'))).toBe(false);
   });
 });

@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readdir, rmdir } from 'node:fs/promises';
 import path from 'node:path';
-import { KUBELET_NODE_FLAGS } from '@kite/kubelet';
+import { KUBELET_NODE_FLAGS, kubeletHostNames } from '@kite/kubelet';
 import { repoRoot, startApiServer, startKiteStore, startProcess, tempDir, type Cleanup, type Proc } from '../support/processes.js';
 import { kubectlFor, type Kubectl } from '../support/kubectl.js';
 
@@ -71,29 +71,31 @@ export async function startNodeCluster(cleanups: Cleanup[], extra: string[] = []
   const kubectl = await kubectlFor(api.url);
   cleanups.push(kubectl.remove);
   const { node, podCIDR } = uniqueNode();
-  const kubelet = await startKubelet({ node, podCIDR, rootDir: path.join(tmp.dir, 'kubelet'), grpc: api.grpcAddress, extra });
-  // The runtime keeps its node bridge and cgroups across kubelet restarts; a test's node is gone for good.
-  cleanups.push(() => removeNodeLeftovers(node));
+  const rootDir = path.join(tmp.dir, 'kubelet');
+  // Pushed first, so it runs after the kubelet stopped: the runtime keeps its node bridge and
+  // cgroups across kubelet restarts, and a test's node is gone for good.
+  cleanups.push(() => removeNodeLeftovers(node, rootDir));
+  const kubelet = await startKubelet({ node, podCIDR, rootDir, grpc: api.grpcAddress, extra });
   // SIGTERM stops the pods gracefully; SIGKILL after 20 s still takes every container with it.
   cleanups.push(() => kubelet.stop('SIGTERM', 20_000));
   return { kubectl, kubelet, grpc: api.grpcAddress, dir: tmp.dir, node, podCIDR };
 }
 
 /**
- * Deletes what the process runtime keeps per node (its bridge, `kite-br` + 6 hex of
- * sha256(node), and its cgroup directories), once the kubelet and its pods are gone.
+ * Deletes what the process runtime keeps for a kubelet (its bridge and cgroup directories, named
+ * after the node and the kubelet's root dir), once the kubelet and its pods are gone.
  */
-export async function removeNodeLeftovers(node: string): Promise<void> {
-  const tag = createHash('sha256').update(node).digest('hex').slice(0, 6);
+export async function removeNodeLeftovers(node: string, rootDir: string): Promise<void> {
+  const names = kubeletHostNames(node, rootDir);
   const ip = (...args: string[]): Promise<string> => new Promise((resolve) => execFile('ip', args, (_err, out) => resolve(String(out ?? ''))));
   // Namespaces of pods a killed kubelet could not tear down (their veths go with them).
   for (const line of (await ip('netns', 'list')).split('\n')) {
     const ns = line.split(' ')[0] ?? '';
-    if (ns.startsWith(`kite-${tag}-`)) await ip('netns', 'delete', ns);
+    if (ns.startsWith(names.netnsPrefix)) await ip('netns', 'delete', ns);
   }
-  await ip('link', 'delete', `kite-br${tag}`);
-  for (const root of ['/sys/fs/cgroup/memory/kite', '/sys/fs/cgroup/cpu/kite', '/sys/fs/cgroup/unified/kite', '/sys/fs/cgroup/kite']) {
-    await removeDirsDepthFirst(path.join(root, node));
+  await ip('link', 'delete', names.bridge);
+  for (const root of ['/sys/fs/cgroup/memory', '/sys/fs/cgroup/cpu', '/sys/fs/cgroup/unified', '/sys/fs/cgroup']) {
+    await removeDirsDepthFirst(path.join(root, names.cgroup));
   }
 }
 

@@ -11,21 +11,23 @@ export interface CgroupLimits {
 const CFS_PERIOD_US = 100_000;
 
 /**
- * Cgroups for one node's containers: `<controller root>/kite/<node>/<pod uid>/<container>`, so a
- * whole pod or a whole node (after a crash) can be found, killed and removed by walking a tree.
+ * Cgroups for one runtime instance's containers: `<controller root>/<instance>/<pod uid>/<container>`
+ * where `<instance>` is HostNames.cgroup (`kite/<node>-<tag>`), so a whole pod or a whole node
+ * (after a crash) can be found, killed and removed by walking a tree.
  */
 export class Cgroups {
   constructor(
     private readonly layout: CgroupLayout | undefined,
-    private readonly nodeName: string,
+    /** HostNames.cgroup: relative to each controller root. */
+    private readonly instance: string,
   ) {}
 
-  /** Every hierarchy root kite uses on this machine, each with the node's subtree. */
+  /** Every hierarchy root kite uses on this machine, each with the instance's subtree. */
   private nodeDirs(): string[] {
     const l = this.layout;
     if (!l) return [];
     const roots = l.version === 1 ? [l.memory, l.cpu].filter((r): r is string => Boolean(r)) : [l.root];
-    return roots.map((r) => path.join(r, 'kite', this.nodeName));
+    return roots.map((r) => path.join(r, this.instance));
   }
 
   private podDirs(podUid: string): string[] {
@@ -37,7 +39,7 @@ export class Cgroups {
     const l = this.layout;
     if (!l) return [];
     if (l.version === 2) {
-      const dir = path.join(l.root, 'kite', this.nodeName, podUid, key);
+      const dir = path.join(l.root, this.instance, podUid, key);
       await this.enableV2Controllers(path.dirname(dir));
       await mkdir(dir, { recursive: true });
       if (l.memory && limits.memoryBytes !== undefined) {
@@ -52,7 +54,7 @@ export class Cgroups {
     }
     const dirs: string[] = [];
     if (l.memory) {
-      const dir = path.join(l.memory, 'kite', this.nodeName, podUid, key);
+      const dir = path.join(l.memory, this.instance, podUid, key);
       await mkdir(dir, { recursive: true });
       if (limits.memoryBytes !== undefined) {
         await writeFile(path.join(dir, 'memory.limit_in_bytes'), String(limits.memoryBytes));
@@ -63,7 +65,7 @@ export class Cgroups {
       dirs.push(dir);
     }
     if (l.cpu) {
-      const dir = path.join(l.cpu, 'kite', this.nodeName, podUid, key);
+      const dir = path.join(l.cpu, this.instance, podUid, key);
       await mkdir(dir, { recursive: true });
       if (limits.cpuMillis !== undefined) {
         await writeFile(path.join(dir, 'cpu.cfs_period_us'), String(CFS_PERIOD_US));
@@ -96,9 +98,9 @@ export class Cgroups {
     if (!l) return false;
     const file =
       l.version === 2
-        ? path.join(l.root, 'kite', this.nodeName, podUid, key, 'memory.events')
+        ? path.join(l.root, this.instance, podUid, key, 'memory.events')
         : l.memory
-          ? path.join(l.memory, 'kite', this.nodeName, podUid, key, 'memory.oom_control')
+          ? path.join(l.memory, this.instance, podUid, key, 'memory.oom_control')
           : undefined;
     if (!file) return false;
     try {

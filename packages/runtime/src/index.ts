@@ -1,5 +1,7 @@
 export type * from './types.js';
 export { ProcessRuntime, type ProcessRuntimeOptions, type RuntimeLogger } from './process-runtime.js';
+export { hostNames, type HostNames } from './host-names.js';
+export { PodCIDRInUseError } from './network.js';
 export * from './images/index.js';
 export * from './volumes/index.js';
 export * from './logs/index.js';

@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { run, waitFor } from './command.js';
-import { netnsName, vethName } from './network.js';
+import { hostNames } from './host-names.js';
 import { ProcessRuntime } from './process-runtime.js';
 import type { Sandbox } from './types.js';
 
@@ -92,7 +92,8 @@ describe.skipIf(!isRoot)('a killed kubelet (as root: real namespaces)', () => {
     expect({ left: left ?? (await markedPids(marker)) }).toEqual({ left: true });
 
     // The dead kubelet's sandbox is still on the node until the next run recovers it.
-    const ns = `/run/netns/${netnsName(nodeName, marker)}`;
+    const names = hostNames(nodeName, rootDir);
+    const ns = `/run/netns/${names.netns(marker)}`;
     expect(existsSync(ns)).toBe(true);
     expect(existsSync(sandbox.dir)).toBe(true);
 
@@ -100,8 +101,8 @@ describe.skipIf(!isRoot)('a killed kubelet (as root: real namespaces)', () => {
     try {
       expect(await rt.recover()).toEqual({ removedSandboxes: [marker] });
       expect(existsSync(ns)).toBe(false);
-      await expect(run('ip', ['link', 'show', vethName(nodeName, marker)])).rejects.toThrow();
-      expect(existsSync(`/sys/fs/cgroup/memory/kite/${nodeName}/${marker}`)).toBe(false);
+      await expect(run('ip', ['link', 'show', names.veth(marker)])).rejects.toThrow();
+      expect(existsSync(`/sys/fs/cgroup/memory/${names.cgroup}/${marker}`)).toBe(false);
       expect(existsSync(path.join(rootDir, 'ipam', sandbox.ip))).toBe(false);
       expect(existsSync(sandbox.dir)).toBe(false);
       // A second recovery finds nothing left.

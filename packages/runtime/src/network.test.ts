@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bridgeName, formatIp, gatewayOf, netnsName, parseCidr, vethName } from './network.js';
+import { formatIp, gatewayOf, parseCidr } from './network.js';
 import { renderHosts } from './sandbox.js';
 
 describe('parseCidr', () => {
@@ -27,25 +27,6 @@ describe('parseCidr', () => {
       });
     });
   }
-});
-
-describe('host names', () => {
-  const nodes = ['node-1', 'a-very-long-node-name.example.com'];
-  const uid = '3f1c2a9e-8d4b-4e8f-9a61-0c5b7d2e1f00';
-  it('fit Linux interface names (15 bytes) and start with kite', () => {
-    for (const node of nodes) {
-      for (const name of [bridgeName(node), vethName(node, uid)]) {
-        expect(name.length).toBeLessThanOrEqual(15);
-        expect(name.startsWith('kite')).toBe(true);
-      }
-    }
-  });
-  it('differ between nodes and between pods', () => {
-    expect(bridgeName(nodes[0]!)).not.toBe(bridgeName(nodes[1]!));
-    expect(vethName(nodes[0]!, uid)).not.toBe(vethName(nodes[1]!, uid));
-    expect(vethName(nodes[0]!, uid)).not.toBe(vethName(nodes[0]!, `${uid}x`));
-    expect(netnsName(nodes[0]!, uid)).not.toBe(netnsName(nodes[1]!, uid));
-  });
 });
 
 describe('renderHosts', () => {

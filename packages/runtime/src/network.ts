@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { access, mkdir, open, readFile, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { run } from './command.js';
+import type { HostNames } from './host-names.js';
 
 /** An IPv4 CIDR as numbers: enough to hand out addresses and name the gateway. */
 export interface Cidr {
@@ -28,21 +28,34 @@ export function gatewayOf(c: Cidr): string {
   return formatIp(c.base + 1);
 }
 
-/** Host-side names for a node and its pods; short hashes keep interface names within 15 bytes. */
-export function nodeTag(nodeName: string): string {
-  return createHash('sha256').update(nodeName).digest('hex').slice(0, 6);
+function ipNumber(text: string): number | undefined {
+  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  return m ? m.slice(1, 5).reduce((acc, o) => acc * 256 + Number(o), 0) : undefined;
 }
 
-export function bridgeName(nodeName: string): string {
-  return `kite-br${nodeTag(nodeName)}`;
+function contains(c: Cidr, ip: number): boolean {
+  return ip >= c.base && ip < c.base + 2 ** (32 - c.prefix);
 }
 
-export function netnsName(nodeName: string, uid: string): string {
-  return `kite-${nodeTag(nodeName)}-${uid}`;
+/**
+ * Another interface on the host already has an address in the node's pod CIDR (another
+ * cluster's node, a VPN, a docker network): routes to pods would go astray, so the node refuses
+ * to start rather than clash silently.
+ */
+export class PodCIDRInUseError extends Error {
+  override name = 'PodCIDRInUseError';
+  constructor(
+    readonly podCIDR: string,
+    readonly iface: string,
+    readonly address: string,
+  ) {
+    super(`pod CIDR ${podCIDR} is already in use on this machine: interface ${iface} has address ${address} in it`);
+  }
 }
 
-export function vethName(nodeName: string, uid: string): string {
-  return `kitev${createHash('sha256').update(`${nodeName}/${uid}`).digest('hex').slice(0, 9)}`;
+interface IpAddrLink {
+  ifname: string;
+  addr_info?: Array<{ local: string; prefixlen: number }>;
 }
 
 export const NETNS_DIR = '/run/netns';
@@ -59,8 +72,8 @@ async function exists(p: string): Promise<boolean> {
 }
 
 /**
- * Pod networking for one node: a bridge holding the podCIDR's first address, and per pod a
- * network namespace joined to it by a veth. Addresses are leased by files under `ipamDir`
+ * Pod networking for one runtime instance: a bridge holding the podCIDR's first address, and per
+ * pod a network namespace joined to it by a veth. Addresses are leased by files under `ipamDir`
  * (created exclusively), so a restarted kubelet never hands out an address still in use.
  */
 export class PodNetwork {
@@ -71,23 +84,33 @@ export class PodNetwork {
 
   constructor(
     private readonly ip: string,
-    private readonly nodeName: string,
-    podCIDR: string,
+    private readonly names: HostNames,
+    private readonly podCIDR: string,
     private readonly ipamDir: string,
   ) {
     this.cidr = parseCidr(podCIDR);
-    this.bridge = bridgeName(nodeName);
+    this.bridge = names.bridge;
   }
 
-  /** Creates the bridge (or fixes its address) and brings it up; safe to repeat. */
+  /**
+   * Creates the bridge (or fixes its address) and brings it up; safe to repeat. Throws
+   * PodCIDRInUseError, before changing anything, if another interface has an address in the CIDR.
+   */
   async ensureBridge(): Promise<void> {
     const gw = `${gatewayOf(this.cidr)}/${this.cidr.prefix}`;
-    const shown = await run(this.ip, ['-j', 'addr', 'show', 'dev', this.bridge]).catch(() => undefined);
-    if (shown === undefined) {
+    const links = JSON.parse((await run(this.ip, ['-j', 'addr', 'show'])) || '[]') as IpAddrLink[];
+    for (const link of links) {
+      if (link.ifname === this.bridge) continue;
+      for (const a of link.addr_info ?? []) {
+        const n = ipNumber(a.local); // undefined for IPv6
+        if (n !== undefined && contains(this.cidr, n)) throw new PodCIDRInUseError(this.podCIDR, link.ifname, `${a.local}/${a.prefixlen}`);
+      }
+    }
+    const own = links.find((l) => l.ifname === this.bridge);
+    if (own === undefined) {
       await run(this.ip, ['link', 'add', this.bridge, 'type', 'bridge']);
     }
-    const addrs = shown ? (JSON.parse(shown) as Array<{ addr_info?: Array<{ local: string; prefixlen: number }> }>) : [];
-    const have = (addrs[0]?.addr_info ?? []).map((a) => `${a.local}/${a.prefixlen}`);
+    const have = (own?.addr_info ?? []).map((a) => `${a.local}/${a.prefixlen}`);
     if (!have.includes(gw)) {
       await run(this.ip, ['addr', 'flush', 'dev', this.bridge]);
       await run(this.ip, ['addr', 'add', gw, 'dev', this.bridge]);
@@ -101,8 +124,8 @@ export class PodNetwork {
 
   /** Creates the pod's namespace, veth, address and routes; returns its IP and netns path. */
   async attach(uid: string): Promise<{ ip: string; netns: string }> {
-    const ns = netnsName(this.nodeName, uid);
-    const veth = vethName(this.nodeName, uid);
+    const ns = this.names.netns(uid);
+    const veth = this.names.veth(uid);
     const ip = await this.lease(uid);
     // Half-made leftovers of an earlier attempt would make every step below fail.
     if ((await exists(path.join(NETNS_DIR, ns))) || (await exists(path.join(SYS_NET, veth)))) await this.detach(uid, { keepLease: true });
@@ -120,8 +143,8 @@ export class PodNetwork {
 
   /** Deletes the pod's veth and namespace (its processes must be gone) and frees its address. */
   async detach(uid: string, opts: { keepLease?: boolean } = {}): Promise<void> {
-    const ns = netnsName(this.nodeName, uid);
-    const veth = vethName(this.nodeName, uid);
+    const ns = this.names.netns(uid);
+    const veth = this.names.veth(uid);
     // Deleting the veth first frees its name at once (a namespace goes away asynchronously);
     // -force carries on past whichever of the two is already gone.
     if ((await exists(path.join(NETNS_DIR, ns))) || (await exists(path.join(SYS_NET, veth)))) {
@@ -130,22 +153,22 @@ export class PodNetwork {
     if (!opts.keepLease) await this.release(uid);
   }
 
-  /** Namespaces of this node's pods that exist on the host, by pod UID. */
+  /** Namespaces of this instance's pods that exist on the host, by pod UID. */
   async existingNamespaces(): Promise<string[]> {
-    const prefix = `kite-${nodeTag(this.nodeName)}-`;
+    const prefix = this.names.netnsPrefix;
     const names = await readdir(NETNS_DIR).catch(() => [] as string[]);
     return names.filter((n) => n.startsWith(prefix)).map((n) => n.slice(prefix.length));
   }
 
   /** PIDs of processes living in the pod's network namespace. */
   async pidsIn(uid: string): Promise<number[]> {
-    const out = await run(this.ip, ['netns', 'pids', netnsName(this.nodeName, uid)]).catch(() => '');
+    const out = await run(this.ip, ['netns', 'pids', this.names.netns(uid)]).catch(() => '');
     return out.split('\n').filter(Boolean).map(Number);
   }
 
   /** Veths still attached to the bridge whose pods are gone. */
   async strayVeths(keepUids: string[]): Promise<string[]> {
-    const keep = new Set(keepUids.map((u) => vethName(this.nodeName, u)));
+    const keep = new Set(keepUids.map((u) => this.names.veth(u)));
     const out = await run(this.ip, ['-j', 'link', 'show', 'master', this.bridge]).catch(() => '[]');
     const links = JSON.parse(out || '[]') as Array<{ ifname: string }>;
     return links.map((l) => l.ifname).filter((n) => n.startsWith('kitev') && !keep.has(n));

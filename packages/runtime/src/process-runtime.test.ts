@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run, waitFor } from './command.js';
-import { netnsName, vethName } from './network.js';
 import { ProcessRuntime } from './process-runtime.js';
 import type { ContainerSpec, ExecSession, Sandbox } from './types.js';
 
@@ -208,7 +207,8 @@ describe.skipIf(!isRoot)('ProcessRuntime (as root: real namespaces and cgroups)'
       cpuLimitMillis: 250,
     });
     const { id } = await rt.start(spec);
-    const base = `kite/${nodeName}/${sb.uid}/c-0`;
+    const base = `${rt.hostNames.cgroup}/${sb.uid}/c-0`;
+    expect(base).toMatch(new RegExp(`^kite/${nodeName}-[0-9a-f]{8}/`));
     expect(await readFile(`/sys/fs/cgroup/cpu/${base}/cpu.cfs_quota_us`, 'utf8')).toBe('25000\n');
     expect(await readFile(`/sys/fs/cgroup/memory/${base}/memory.limit_in_bytes`, 'utf8')).toBe(`${64 << 20}\n`);
     const cgroupLine = await waitFor(async () => {
@@ -291,10 +291,11 @@ describe.skipIf(!isRoot)('ProcessRuntime (as root: real namespaces and cgroups)'
     const sb = await sandbox('remove');
     await rt.start(container(sb, 'c', [BUSYBOX, 'sleep', '1000']));
     await rt.removeSandbox(sb.uid);
-    expect(existsSync(`/run/netns/${netnsName(nodeName, sb.uid)}`)).toBe(false);
-    await expect(run('ip', ['link', 'show', vethName(nodeName, sb.uid)])).rejects.toThrow();
-    expect(existsSync(`/sys/fs/cgroup/memory/kite/${nodeName}/${sb.uid}`)).toBe(false);
-    expect(existsSync(`/sys/fs/cgroup/cpu/kite/${nodeName}/${sb.uid}`)).toBe(false);
+    const names = rt.hostNames;
+    expect(existsSync(`/run/netns/${names.netns(sb.uid)}`)).toBe(false);
+    await expect(run('ip', ['link', 'show', names.veth(sb.uid)])).rejects.toThrow();
+    expect(existsSync(`/sys/fs/cgroup/memory/${names.cgroup}/${sb.uid}`)).toBe(false);
+    expect(existsSync(`/sys/fs/cgroup/cpu/${names.cgroup}/${sb.uid}`)).toBe(false);
     expect(existsSync(path.join(rootDir, 'ipam', sb.ip))).toBe(false);
     expect(existsSync(sb.dir)).toBe(false);
   });

@@ -9,7 +9,8 @@ import { probeCapabilities, type HostTools } from './capabilities.js';
 import { Cgroups } from './cgroups.js';
 import { startExec } from './exec.js';
 import { createLogWriter, type LogWriter } from './logs/index.js';
-import { PodNetwork } from './network.js';
+import { hostNames, type HostNames } from './host-names.js';
+import { PodCIDRInUseError, PodNetwork } from './network.js';
 import { podDir, podDirUids, readPodState, removePodDir, writePodDir } from './sandbox.js';
 import { childrenOf, launch } from './spawn.js';
 import type {
@@ -35,6 +36,12 @@ export interface ProcessRuntimeOptions {
   /** The kubelet's state directory: pods/<uid>/ and ipam/ live under it. */
   rootDir: string;
   nodeName: string;
+  /**
+   * Tells this instance apart from others on the machine with the same node name: the bridge,
+   * network namespaces, veths and cgroups are named after it and nodeName (see hostNames). The
+   * kubelet passes its --root-dir. Default rootDir.
+   */
+  instanceDir?: string;
   /** The node's pod CIDR (IPv4); without it pods use the host network. */
   podCIDR?: string;
   log?: RuntimeLogger;
@@ -81,27 +88,33 @@ export class ProcessRuntime implements Runtime {
     private readonly tools: HostTools,
     private readonly cgroups: Cgroups,
     private readonly network: PodNetwork | undefined,
+    /** What this instance is called on the host (bridge, netns, cgroups). */
+    readonly hostNames: HostNames,
     private readonly opts: ProcessRuntimeOptions,
   ) {
     this.log = opts.log ?? silent;
   }
 
+  /** Throws PodCIDRInUseError when another interface on the machine has an address in podCIDR. */
   static async create(opts: ProcessRuntimeOptions): Promise<ProcessRuntime> {
     const probe = await probeCapabilities({ podCIDR: opts.podCIDR });
     await mkdir(path.join(opts.rootDir, 'pods'), { recursive: true });
+    const names = hostNames(opts.nodeName, opts.instanceDir ?? opts.rootDir);
     let network: PodNetwork | undefined;
     const caps = probe.capabilities;
     if (caps.network && opts.podCIDR && probe.tools.ip) {
-      network = new PodNetwork(probe.tools.ip, opts.nodeName, opts.podCIDR, path.join(opts.rootDir, 'ipam'));
+      network = new PodNetwork(probe.tools.ip, names, opts.podCIDR, path.join(opts.rootDir, 'ipam'));
       try {
         await network.ensureBridge();
       } catch (err) {
+        // Host networking would hide the clash, not avoid it: the node must not start.
+        if (err instanceof PodCIDRInUseError) throw err;
         network = undefined;
         caps.network = false;
         caps.limitations.push(`cannot create the node bridge (${(err as Error).message}): pods use the host network`);
       }
     }
-    const rt = new ProcessRuntime(caps, probe.tools, new Cgroups(probe.cgroups, opts.nodeName), network, opts);
+    const rt = new ProcessRuntime(caps, probe.tools, new Cgroups(probe.cgroups, names.cgroup), network, names, opts);
     rt.log.info({ capabilities: caps }, 'process runtime ready');
     return rt;
   }

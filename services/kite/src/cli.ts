@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { createLogger, envOption } from '@kite/common';
+import { DEFAULT_CLUSTER_CIDR, parseClusterCIDR } from './cidr.js';
 import { down, nodeAction, status, upDetached } from './detach.js';
 import { up } from './up.js';
 
@@ -16,6 +17,7 @@ interface UpFlags {
   apiserverListen: string;
   apiserverGrpcListen: string;
   nodes: string;
+  clusterCidr: string;
   profile: string;
   detach?: boolean;
 }
@@ -32,10 +34,31 @@ export function kiteCommand(): Command {
     .addOption(envOption(C, '--apiserver-listen <host:port>', 'kite-apiserver Kubernetes REST address').default('127.0.0.1:6443'))
     .addOption(envOption(C, '--apiserver-grpc-listen <host:port>', 'kite-apiserver kite.v1 gRPC address').default('127.0.0.1:6444'))
     .addOption(envOption(C, '--nodes <n>', 'kubelets to start (node-1 … node-N)').default('1'))
+    .addOption(
+      envOption(
+        C,
+        '--cluster-cidr <cidr>',
+        "pod network, /8 to /24: node-i gets its i-th /24 (node-1 10.244.1.0/24, ...) and the controller manager's node IPAM uses it; a second cluster on this machine needs another (e.g. 10.245.0.0/16)",
+      ).default(DEFAULT_CLUSTER_CIDR),
+    )
     .addOption(envOption(C, '--profile <profile>', 'timing profile for the node components: kubernetes or fast').default('kubernetes'))
     .addOption(envOption(C, '--detach', 'run in the background and return once the apiserver is ready'))
     .action(async (flags: UpFlags) => {
       const dataDir = flags.stateDir ?? flags.dataDir;
+      const usage = (msg: string): void => {
+        process.stderr.write(`kite: ${msg}\n`);
+        process.exitCode = 2;
+      };
+      // Checked before --detach too: a bad flag is said here, not in the background's log.
+      const nodes = Number(flags.nodes);
+      if (!Number.isInteger(nodes) || nodes < 0 || nodes > 50) return usage(`--nodes must be a whole number from 0 to 50, got ${JSON.stringify(flags.nodes)}`);
+      if (flags.profile !== 'kubernetes' && flags.profile !== 'fast') return usage(`--profile must be "kubernetes" or "fast", got ${JSON.stringify(flags.profile)}`);
+      let clusterCIDR;
+      try {
+        clusterCIDR = parseClusterCIDR(flags.clusterCidr, nodes);
+      } catch (err) {
+        return usage((err as Error).message);
+      }
       if (flags.detach) {
         process.exitCode = await upDetached(dataDir, [
           '--store-listen', flags.storeListen,
@@ -43,23 +66,13 @@ export function kiteCommand(): Command {
           '--apiserver-listen', flags.apiserverListen,
           '--apiserver-grpc-listen', flags.apiserverGrpcListen,
           '--nodes', flags.nodes,
+          '--cluster-cidr', clusterCIDR.text,
           '--profile', flags.profile,
         ]);
         return;
       }
       const log = createLogger({ component: C });
-      const nodes = Number(flags.nodes);
-      if (!Number.isInteger(nodes) || nodes < 0 || nodes > 50) {
-        process.stderr.write(`kite: --nodes must be a whole number from 0 to 50, got ${JSON.stringify(flags.nodes)}\n`);
-        process.exitCode = 2;
-        return;
-      }
-      if (flags.profile !== 'kubernetes' && flags.profile !== 'fast') {
-        process.stderr.write(`kite: --profile must be "kubernetes" or "fast", got ${JSON.stringify(flags.profile)}\n`);
-        process.exitCode = 2;
-        return;
-      }
-      process.exitCode = await up({ ...flags, dataDir, nodes, profile: flags.profile }, log);
+      process.exitCode = await up({ ...flags, dataDir, nodes, clusterCIDR, profile: flags.profile }, log);
     });
   program
     .command('down')

@@ -7,6 +7,7 @@ import { KUBELET_NODE_FLAGS, kubeletBinPath } from '@kite/kubelet';
 import { schedulerBinPath } from '@kite/scheduler';
 import type { Logger } from '@kite/common';
 import { storeBinPath } from '@kite/store';
+import { nodePodCIDR, type ClusterCIDR } from './cidr.js';
 import { startControlServer } from './control.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { banner, removeState, runningCluster, writeState, type ClusterState } from './state.js';
@@ -20,12 +21,14 @@ export interface UpOptions {
   apiserverGrpcListen: string;
   /** Kubelets to start: node-1 … node-N, each with its own pod CIDR. */
   nodes: number;
+  /**
+   * The pod network: node-i gets its i-th /24, and the controller manager's node IPAM hands out
+   * from it too. Two clusters on one machine need different ones (parseClusterCIDR checks it).
+   */
+  clusterCIDR: ClusterCIDR;
   /** Timing profile handed to the node components. */
   profile: string;
 }
-
-/** node-i's pod CIDR. The controller manager's node IPAM takes this over in a later issue. */
-export const podCIDR = (i: number): string => `10.244.${i}.0/24`;
 
 interface Started {
   child: ChildProcess;
@@ -128,7 +131,7 @@ export async function up(opts: UpOptions, log: Logger): Promise<number> {
     const cm = startComponent(
       'kite-controller-manager',
       controllerManagerBinPath,
-      ['--apiserver', grpc, '--profile', opts.profile, '--metrics-listen', '127.0.0.1:0'],
+      ['--apiserver', grpc, '--profile', opts.profile, '--metrics-listen', '127.0.0.1:0', '--cluster-cidr', opts.clusterCIDR.text],
       /kite-controller-manager listening on (\S+)/,
     );
     track('kite-controller-manager', cm.child);
@@ -141,7 +144,7 @@ export async function up(opts: UpOptions, log: Logger): Promise<number> {
       '--node-name', name,
       '--apiserver', grpc,
       '--root-dir', path.resolve(opts.dataDir, 'nodes', name),
-      '--pod-cidr', podCIDR(i),
+      '--pod-cidr', nodePodCIDR(opts.clusterCIDR, i),
       '--profile', opts.profile,
       '--streaming-listen', '127.0.0.1:0',
       '--metrics-listen', '127.0.0.1:0',

@@ -1,8 +1,8 @@
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Informer, KiteApiError, KiteClient } from '@kite/client';
-import { createMetricsRegistry, startHealthServer, type HealthServer, type Logger } from '@kite/common';
-import { ImageCatalog, ProcessRuntime } from '@kite/runtime';
+import { createMetricsRegistry, startHealthServer, StartupError, type HealthServer, type Logger } from '@kite/common';
+import { ImageCatalog, PodCIDRInUseError, ProcessRuntime } from '@kite/runtime';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { EventRecorder } from './events.js';
 import { NodeAgent } from './node/node-agent.js';
@@ -33,10 +33,16 @@ export async function startKubelet(opts: CompiledKubeletOptions, log: Logger): P
   await mkdir(podsDir, { recursive: true });
   const runtime = await ProcessRuntime.create({
     rootDir: path.resolve(opts.rootDir, 'runtime'),
+    // Another kubelet with this node name (another `kite up`'s node-1) has another root dir;
+    // kubeletHostNames gives tools the same names.
+    instanceDir: path.resolve(opts.rootDir),
     nodeName: opts.nodeName,
     ...(opts.podCIDR !== undefined ? { podCIDR: opts.podCIDR } : {}),
     log: log.child({ component: 'runtime' }),
     logRotation: { maxBytes: opts.logMaxBytes, maxFiles: opts.logMaxFiles },
+  }).catch((err: unknown) => {
+    if (err instanceof PodCIDRInUseError) throw new StartupError(`--pod-cidr ${err.podCIDR}: interface ${err.iface} already has address ${err.address} in it (another cluster's node?); give this node a pod CIDR no interface uses`);
+    throw err;
   });
   const recovered = await runtime.recover();
   if (recovered.removedSandboxes.length > 0) log.info({ sandboxes: recovered.removedSandboxes.length }, 'removed what the previous run left');

@@ -65,7 +65,8 @@ describe('a node that dies', () => {
     // Not under /tmp: containers get a private /tmp, and the node dirs must stay visible to them.
     dir = await mkdtemp('/var/tmp/kite-chaos-');
     const ports = ['--store-listen', '127.0.0.1:0', '--store-metrics-listen', '127.0.0.1:0', '--apiserver-listen', '127.0.0.1:0', '--apiserver-grpc-listen', '127.0.0.1:0'];
-    await kite('up', '--detach', '--nodes', '3', '--profile', 'fast', ...ports);
+    // Its own pod network: other test files may run a `kite up` (with a node-1 …) at the same time.
+    await kite('up', '--detach', '--nodes', '3', '--profile', 'fast', '--cluster-cidr', '10.250.0.0/16', ...ports);
   }, 60_000);
 
   afterAll(async () => {

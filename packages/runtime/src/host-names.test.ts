@@ -1,0 +1,71 @@
+import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hostNames, type HostNames } from './host-names.js';
+
+const uid = '3f1c2a9e-8d4b-4e8f-9a61-0c5b7d2e1f00';
+const every = (n: HostNames): string[] => [n.tag, n.bridge, n.netnsPrefix, n.cgroup, n.netns(uid), n.veth(uid)];
+
+describe('hostNames', () => {
+  let base = '';
+  beforeAll(async () => {
+    base = await mkdtemp(path.join(tmpdir(), 'kite-names-'));
+    await mkdir(path.join(base, 'a'));
+    await mkdir(path.join(base, 'b'));
+    await symlink(path.join(base, 'a'), path.join(base, 'link-to-a'));
+  });
+  afterAll(() => rm(base, { recursive: true, force: true }));
+
+  it('differ, every one of them, for one node name in two root dirs (two clusters with a node-1)', () => {
+    const a = every(hostNames('node-1', path.join(base, 'a')));
+    const b = every(hostNames('node-1', path.join(base, 'b')));
+    for (const [i, name] of a.entries()) expect(name).not.toBe(b[i]);
+  });
+
+  it('differ between node names in one root dir, and between pods', () => {
+    const a = hostNames('node-1', path.join(base, 'a'));
+    const b = hostNames('node-2', path.join(base, 'a'));
+    expect(a.bridge).not.toBe(b.bridge);
+    expect(a.cgroup).not.toBe(b.cgroup);
+    expect(a.veth(uid)).not.toBe(a.veth(`${uid}x`));
+  });
+
+  it('are the same for the same root dir however it is spelled, and once it is gone', () => {
+    const want = every(hostNames('node-1', path.join(base, 'a')));
+    const cases: Array<[string, string]> = [
+      ['the same path', path.join(base, 'a')],
+      ['a trailing slash', `${path.join(base, 'a')}/`],
+      ['a relative path', path.relative(process.cwd(), path.join(base, 'a'))],
+      ['a symlink to it', path.join(base, 'link-to-a')],
+      ['dot segments', path.join(base, 'b', '..', 'a')],
+    ];
+    for (const [what, dir] of cases) expect({ what, names: every(hostNames('node-1', dir)) }).toEqual({ what, names: want });
+    // A kubelet's root dir below a symlinked parent: removed or not, the same names.
+    const below = hostNames('node-1', path.join(base, 'link-to-a', 'not-yet'));
+    expect(every(below)).toEqual(every(hostNames('node-1', path.join(base, 'a', 'not-yet'))));
+  });
+
+  it('fit Linux limits: interface names 15 bytes, a cgroup directory name 255', () => {
+    for (const node of ['node-1', 'a-very-long-node-name.example.com', `${'n'.repeat(63)}.${'x'.repeat(189)}`]) {
+      const n = hostNames(node, path.join(base, 'a'));
+      expect(n.tag).toMatch(/^[0-9a-f]{8}$/);
+      for (const name of [n.bridge, n.veth(uid)]) {
+        expect(name.length).toBeLessThanOrEqual(15);
+        expect(name).toMatch(/^kite[a-z0-9-]+$/);
+      }
+      expect(n.bridge).toBe(`kite-br${n.tag}`);
+      expect(n.netns(uid)).toBe(`${n.netnsPrefix}${uid}`);
+      const [top, dir, ...rest] = n.cgroup.split('/');
+      expect({ top, rest }).toEqual({ top: 'kite', rest: [] });
+      expect(dir!.length).toBeLessThanOrEqual(255);
+      expect(dir!.endsWith(`-${n.tag}`)).toBe(true);
+    }
+    // Readable: the node's name is in its cgroup directory's.
+    expect(hostNames('node-1', path.join(base, 'a')).cgroup).toMatch(/^kite\/node-1-[0-9a-f]{8}$/);
+  });
+
+  it('never let a node name leave the kite cgroup tree', () => {
+    expect(hostNames('../../etc', base).cgroup).toMatch(/^kite\/\.\._\.\._etc-[0-9a-f]{8}$/);
+  });
+});
