@@ -14,7 +14,7 @@ import { FieldRefError } from './field-path.js';
 import { probeLabel, runProbes } from './probes.js';
 import type { ContainerRecord } from './status.js';
 import { terminationMessage } from './termination-message.js';
-import { rfc3339, type Container, type Pod } from './types.js';
+import { isSidecar, rfc3339, type Container, type Pod } from './types.js';
 import { VolumeError } from './volume-files.js';
 
 /** A started container instance, as the pod worker tracks it. */
@@ -92,7 +92,10 @@ export function stopInstance(host: InstanceHost, c: Container, inst: Instance, g
   return inst.stopping;
 }
 
-/** Runs one instance of `c` to its end, updating `rec` as it goes. */
+/**
+ * Runs one instance of `c` to its end, updating `rec` as it goes. `onStarted` lets the next
+ * container start: after an app container's postStart hook, after a sidecar's startup probe.
+ */
 export async function runInstance(host: InstanceHost, c: Container, rec: ContainerRecord, init: boolean, onStarted: () => void = () => undefined): Promise<Outcome> {
   const { ctx } = host;
   const pod = host.pod();
@@ -168,9 +171,9 @@ export async function runInstance(host: InstanceHost, c: Container, rec: Contain
       void stopInstance(host, c, inst, podGrace, `FailedPostStartHook`);
     }
   }
-  // Started (and its postStart hook done): the next container may start.
-  onStarted();
-  if (!hookFailed && !init) {
+  const sidecar = init && isSidecar(c);
+  if (!sidecar) onStarted();
+  if (!hookFailed && (!init || sidecar)) {
     runProbes(
       c,
       target,
@@ -178,6 +181,7 @@ export async function runInstance(host: InstanceHost, c: Container, rec: Contain
         started: () => {
           rec.started = true;
           host.publish();
+          if (sidecar) onStarted();
         },
         ready: (ok) => {
           rec.ready = ok && rec.started && inst.running;

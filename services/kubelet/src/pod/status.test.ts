@@ -4,12 +4,13 @@ import type { ContainerState, Pod } from './types.js';
 
 const NOW = '2026-01-01T00:00:00Z';
 
-function pod(opts: { init?: string[]; app?: string[]; policy?: 'Always' | 'OnFailure' | 'Never' } = {}): Pod {
+/** Init containers named in `sidecars` have restartPolicy Always. */
+function pod(opts: { init?: string[]; sidecars?: string[]; app?: string[]; policy?: 'Always' | 'OnFailure' | 'Never' } = {}): Pod {
   return {
     metadata: { name: 'p', namespace: 'default', uid: 'u' },
     spec: {
       restartPolicy: opts.policy ?? 'Always',
-      initContainers: (opts.init ?? []).map((name) => ({ name, image: 'busybox' })),
+      initContainers: (opts.init ?? []).map((name) => ({ name, image: 'busybox', ...(opts.sidecars?.includes(name) ? { restartPolicy: 'Always' } : {}) })),
       containers: (opts.app ?? ['app']).map((name) => ({ name, image: 'busybox' })),
     },
     status: { phase: 'Pending', qosClass: 'BestEffort' },
@@ -43,6 +44,14 @@ describe('buildPodStatus', () => {
     ['init running', pod({ init: ['a', 'b'] }), rec([c('a', running)], []), 'Pending', 'PodInitializing'],
     ['init failed, Never', pod({ init: ['a'], policy: 'Never' }), rec([c('a', done(1))], []), 'Failed', 'PodInitializing'],
     ['init failed, Always retries', pod({ init: ['a'] }), rec([c('a', done(1))], []), 'Pending', 'PodInitializing'],
+    ['sidecar not started yet', pod({ init: ['sc'], sidecars: ['sc'] }), rec([c('sc', running)], []), 'Pending', 'PodInitializing'],
+    ['sidecar started, app running', pod({ init: ['sc'], sidecars: ['sc'] }), rec([c('sc', running, { started: true })], [c('app', running)]), 'Running', undefined],
+    ['sidecar started, regular init after it running', pod({ init: ['sc', 'b'], sidecars: ['sc'] }), rec([c('sc', running, { started: true }), c('b', running)], []), 'Pending', 'PodInitializing'],
+    ['sidecar restarting (crash loop) with the app running', pod({ init: ['sc'], sidecars: ['sc'] }), rec([c('sc', waiting('CrashLoopBackOff'), { lastState: done(1) })], [c('app', running)]), 'Running', undefined],
+    ['Job: app done, sidecar still running', pod({ init: ['sc'], sidecars: ['sc'], policy: 'Never' }), rec([c('sc', running, { started: true })], [c('app', done(0))]), 'Running', undefined],
+    ['Job: app done, sidecar stopped', pod({ init: ['sc'], sidecars: ['sc'], policy: 'Never' }), rec([c('sc', done(143))], [c('app', done(0))]), 'Succeeded', undefined],
+    ['Job: app failed, sidecar stopped in back-off', pod({ init: ['sc'], sidecars: ['sc'], policy: 'Never' }), rec([c('sc', waiting('CrashLoopBackOff'), { lastState: done(1) })], [c('app', done(1))]), 'Failed', undefined],
+    ['OnFailure: app done, sidecar stopped', pod({ init: ['sc'], sidecars: ['sc'], policy: 'OnFailure' }), rec([c('sc', done(137))], [c('app', done(0))]), 'Succeeded', undefined],
   ] as const)('%s → %s', (_name, p, r, phase, appWaiting) => {
     const s = buildPodStatus(p, r, NOW);
     expect(s.phase).toBe(phase);
@@ -84,6 +93,35 @@ describe('buildPodStatus', () => {
     expect(s.initContainerStatuses?.map((x) => x.state.waiting?.reason)).toEqual(['PodInitializing', 'PodInitializing']);
     expect(cond(s, 'Initialized')).toBe('False');
     expect(s.conditions?.find((x) => x.type === 'Initialized')?.message).toBe('containers with incomplete status: [a b]');
+  });
+
+  it('a sidecar is initialized once started and counts for readiness, ready only as its probes say', () => {
+    const p = pod({ init: ['sc', 'setup'], sidecars: ['sc'] });
+    const s = buildPodStatus(p, rec([c('sc', running, { started: true }), c('setup', done(0))], [c('app', running, { ready: true, started: true })]), NOW);
+    expect(cond(s, 'Initialized')).toBe('True');
+    expect(s.conditions?.find((x) => x.type === 'Ready')).toMatchObject({ status: 'False', message: 'containers with unready status: [sc]' });
+    expect(s.initContainerStatuses?.map((x) => [x.name, x.ready, x.started])).toEqual([['sc', false, true], ['setup', true, false]]);
+    const ready = buildPodStatus(p, rec([c('sc', running, { started: true, ready: true }), c('setup', done(0))], [c('app', running, { ready: true, started: true })]), NOW);
+    expect(cond(ready, 'Ready')).toBe('True');
+    // A sidecar restarting after the app started leaves the pod initialized.
+    const restarting = buildPodStatus(p, rec([c('sc', waiting('CrashLoopBackOff'), { lastState: done(1) }), c('setup', done(0))], [c('app', running, { ready: true, started: true })]), NOW);
+    expect(cond(restarting, 'Initialized')).toBe('True');
+    expect(cond(restarting, 'Ready')).toBe('False');
+  });
+
+  it('a sidecar not started yet keeps the pod initializing', () => {
+    const s = buildPodStatus(pod({ init: ['sc', 'setup'], sidecars: ['sc'] }), rec([c('sc', running)], []), NOW);
+    expect(s.conditions?.find((x) => x.type === 'Initialized')).toMatchObject({ status: 'False', message: 'containers with incomplete status: [sc setup]' });
+  });
+
+  it('a pod the kubelet failed (deadline) turns Failed with its reason once nothing runs', () => {
+    const failure = { reason: 'DeadlineExceeded', message: 'Pod was active on the node longer than the specified deadline' };
+    const stopping = buildPodStatus(pod(), { ...rec([], [c('app', running)]), failure }, NOW);
+    expect(stopping.phase).toBe('Running');
+    expect(stopping.reason).toBeUndefined();
+    const s = buildPodStatus(pod(), { ...rec([], [c('app', done(137))]), failure }, NOW);
+    expect(s).toMatchObject({ phase: 'Failed', ...failure });
+    expect(cond(s, 'Ready')).toBe('False');
   });
 
   it('a finished pod is not ready and its reasons say PodCompleted', () => {

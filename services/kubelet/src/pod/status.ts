@@ -3,7 +3,7 @@
  * Kubernetes' kubelet (getPhase, the condition generators, convertToAPIContainerStatuses) so
  * `kubectl get pods` reads READY, STATUS and RESTARTS as it does on a real cluster.
  */
-import type { Container, ContainerState, ContainerStatus, Pod, PodCondition, PodStatus } from './types.js';
+import { isSidecar, type Container, type ContainerState, type ContainerStatus, type Pod, type PodCondition, type PodStatus } from './types.js';
 
 /** What the kubelet knows about one container; the API's ContainerStatus minus defaults. */
 export interface ContainerRecord {
@@ -24,6 +24,8 @@ export interface PodRecord {
   podIP?: string;
   hostIP: string;
   startTime?: string;
+  /** Set when the kubelet failed the pod itself (activeDeadlineSeconds): phase Failed with this reason once nothing runs. */
+  failure?: { reason: string; message: string };
   init: Map<string, ContainerRecord>;
   app: Map<string, ContainerRecord>;
 }
@@ -41,8 +43,9 @@ function toStatus(c: Container, r: ContainerRecord | undefined, waiting: string,
     name: c.name,
     state: rec.state,
     lastState: rec.lastState,
-    // An init container that completed counts as ready, as Kubernetes' prober reports it.
-    ready: init && rec.state.terminated?.exitCode === 0 ? true : rec.ready,
+    // An init container that completed counts as ready, as Kubernetes' prober reports it; a
+    // sidecar is ready as its probes say, like an app container.
+    ready: init && !isSidecar(c) && rec.state.terminated?.exitCode === 0 ? true : rec.ready,
     restartCount: rec.restartCount,
     image: rec.image,
     imageID: rec.imageID,
@@ -52,12 +55,31 @@ function toStatus(c: Container, r: ContainerRecord | undefined, waiting: string,
   return s;
 }
 
+const sidecarNames = (pod: Pod): Set<string> => new Set((pod.spec.initContainers ?? []).filter(isSidecar).map((c) => c.name));
+
 /** Kubernetes' getPhase over the container statuses. */
 export function podPhase(pod: Pod, init: ContainerStatus[], app: ContainerStatus[]): string {
   const policy = pod.spec.restartPolicy ?? 'Always';
+  const sidecars = sidecarNames(pod);
   let pendingInit = 0;
   let failedInit = 0;
+  let running = 0;
+  let waiting = 0;
+  let stopped = 0;
+  let succeeded = 0;
   for (const s of init) {
+    if (sidecars.has(s.name)) {
+      // A running sidecar keeps the pod Running; a stopped one is ignored, so a Job's pod ends
+      // Succeeded or Failed by its app containers alone once the kubelet stopped its sidecars.
+      if (s.state.running !== undefined) {
+        running++;
+        if (s.started !== true) pendingInit++;
+      } else if (s.state.terminated === undefined && s.lastState.terminated === undefined) {
+        pendingInit++;
+        waiting++;
+      }
+      continue;
+    }
     const t = s.state.terminated ?? (s.state.waiting !== undefined ? s.lastState.terminated : undefined);
     if (s.state.running !== undefined || t === undefined) pendingInit++;
     else if (t.exitCode === 0 && s.state.terminated !== undefined) continue;
@@ -65,10 +87,6 @@ export function podPhase(pod: Pod, init: ContainerStatus[], app: ContainerStatus
     else failedInit++;
   }
   if (failedInit > 0 && policy === 'Never') return 'Failed';
-  let running = 0;
-  let waiting = 0;
-  let stopped = 0;
-  let succeeded = 0;
   for (const s of app) {
     if (s.state.running !== undefined) running++;
     else if (s.state.terminated !== undefined) {
@@ -112,12 +130,19 @@ export function buildPodStatus(pod: Pod, rec: PodRecord, now: string): PodStatus
   const initSpecs = pod.spec.initContainers ?? [];
   const init = initSpecs.map((c) => toStatus(c, rec.init.get(c.name), waiting, true));
   const app = pod.spec.containers.map((c) => toStatus(c, rec.app.get(c.name), waiting));
-  const phase = podPhase(pod, init, app);
+  // The kubelet's own verdict (a deadline) waits for the containers it stops, as Kubernetes
+  // reports no terminal phase while a container may still run.
+  const failed = rec.failure !== undefined && ![...init, ...app].some((s) => s.state.running !== undefined);
+  const phase = failed ? 'Failed' : podPhase(pod, init, app);
 
   const terminal = phase === 'Succeeded' || phase === 'Failed';
-  const incompleteInit = init.filter((s) => !(s.state.terminated?.exitCode === 0)).map((s) => s.name);
-  const initialized = incompleteInit.length === 0 || (terminal && app.some((s) => s.state.terminated !== undefined || s.lastState.terminated !== undefined));
-  const unready = app.filter((s) => !s.ready).map((s) => s.name);
+  const sidecars = sidecarNames(pod);
+  // A sidecar counts as initialized once started; a pod whose app containers started once stays
+  // initialized while a sidecar restarts.
+  const incompleteInit = init.filter((s) => (sidecars.has(s.name) ? s.started !== true : !(s.state.terminated?.exitCode === 0))).map((s) => s.name);
+  const appStarted = app.some((s) => s.state.running !== undefined || s.state.terminated !== undefined);
+  const initialized = incompleteInit.length === 0 || appStarted || (terminal && app.some((s) => s.lastState.terminated !== undefined));
+  const unready = [...init.filter((s) => sidecars.has(s.name)), ...app].filter((s) => !s.ready).map((s) => s.name);
   const containersReady = unready.length === 0 && !terminal;
   const gates = (pod.spec.readinessGates ?? []).map((g) => g.conditionType);
   const prevConds = prev.conditions ?? [];
@@ -147,6 +172,10 @@ export function buildPodStatus(pod: Pod, rec: PodRecord, now: string): PodStatus
     status.podIPs = [{ ip: rec.podIP }];
   }
   if (rec.startTime !== undefined) status.startTime = rec.startTime;
+  if (failed && rec.failure !== undefined) {
+    status.reason = rec.failure.reason;
+    status.message = rec.failure.message;
+  }
   if (init.length > 0) status.initContainerStatuses = init;
   else delete status.initContainerStatuses;
   status.containerStatuses = app;

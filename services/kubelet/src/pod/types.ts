@@ -261,5 +261,8 @@ export const podDirName = (pod: Pod): string => `${pod.metadata.namespace}_${pod
 
 export const podKey = (pod: Pod): string => `${pod.metadata.namespace}/${pod.metadata.name}`;
 
+/** A native sidecar: an init container that keeps running beside the app (restartPolicy Always). */
+export const isSidecar = (c: Container): boolean => c.restartPolicy === 'Always';
+
 /** Kubernetes' RFC 3339 seconds. */
 export const rfc3339 = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');

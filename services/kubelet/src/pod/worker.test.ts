@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { KiteClient } from '@kite/client';
@@ -214,6 +215,88 @@ describe('pod worker', () => {
     });
     expect(s.restartCount).toBe(1);
     expect(t.runtime.stopped.map((x) => x.id)).toEqual(['uid-1/app/0']);
+    t.workers.gone(p);
+  });
+
+  it('a sidecar starts in init order, runs beside the app, counts for READY and stops after the app', async () => {
+    const t = await setup((spec) => (spec.name === 'setup' ? { exitCode: 0, afterMs: 5 } : 'forever'));
+    const sidecar = { name: 'proxy', image: 'busybox', restartPolicy: 'Always' };
+    const p = pod([{ name: 'app', image: 'busybox' }], { initContainers: [sidecar, { name: 'setup', image: 'busybox' }] });
+    t.workers.update(p);
+    const s = await until('Ready', () => (last(t.statuses)?.conditions?.find((c) => c.type === 'Ready')?.status === 'True' ? last(t.statuses) : undefined));
+    expect(t.runtime.started.map((x) => x.name)).toEqual(['proxy', 'setup', 'app']);
+    expect(s.phase).toBe('Running');
+    expect(s.initContainerStatuses?.[0]).toMatchObject({ name: 'proxy', ready: true, started: true });
+    expect(s.initContainerStatuses?.[0]?.state.running).toBeDefined();
+
+    t.workers.update({ ...p, metadata: { ...p.metadata, resourceVersion: '2', deletionTimestamp: new Date().toISOString(), deletionGracePeriodSeconds: 7 } });
+    await until('the delete to be confirmed', () => (t.deletes.length > 0 ? true : undefined));
+    expect(t.runtime.stopped.map((x) => x.id)).toEqual(['uid-1/app/0', 'uid-1/proxy/0']);
+    expect(t.runtime.stopped[1]?.graceMs).toBeGreaterThan(5000);
+  });
+
+  it('the next init container waits for a sidecar\'s startup probe', async () => {
+    const t = await setup((spec) => (spec.name === 'setup' ? { exitCode: 0, afterMs: 5 } : 'forever'));
+    const server = net.createServer((sock) => sock.destroy());
+    const port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port)));
+    await new Promise((resolve) => server.close(resolve));
+    const startupProbe = { tcpSocket: { host: '127.0.0.1', port }, periodSeconds: 1, failureThreshold: 30 };
+    const p = pod([{ name: 'app', image: 'busybox' }], { initContainers: [{ name: 'proxy', image: 'busybox', restartPolicy: 'Always', startupProbe }, { name: 'setup', image: 'busybox' }] });
+    t.workers.update(p);
+    await until('a failed startup probe', () => (t.events.includes('Unhealthy') ? true : undefined));
+    expect(t.runtime.started.map((x) => x.name)).toEqual(['proxy']);
+    expect(last(t.statuses).initContainerStatuses?.[0]).toMatchObject({ started: false });
+    server.listen(port, '127.0.0.1');
+    try {
+      await until('setup and app to start', () => (t.runtime.started.length === 3 ? true : undefined));
+      expect(t.runtime.started.map((x) => x.name)).toEqual(['proxy', 'setup', 'app']);
+    } finally {
+      server.close();
+      t.workers.gone(p);
+    }
+  });
+
+  it('a sidecar that exits is restarted even under restartPolicy Never', async () => {
+    const t = await setup((spec) => (spec.name === 'proxy' && spec.attempt === 0 ? { exitCode: 1, afterMs: 5 } : 'forever'));
+    const p = pod([{ name: 'app', image: 'busybox' }], { restartPolicy: 'Never', initContainers: [{ name: 'proxy', image: 'busybox', restartPolicy: 'Always' }] });
+    t.workers.update(p);
+    const s = await until('the second instance running', () => {
+      const x = last(t.statuses)?.initContainerStatuses?.[0];
+      return x?.restartCount === 1 && x.state.running !== undefined ? x : undefined;
+    });
+    expect(s.lastState.terminated).toMatchObject({ exitCode: 1 });
+    expect(last(t.statuses).phase).toBe('Running');
+    t.workers.gone(p);
+  });
+
+  it('a Job-like pod ends Succeeded when its app exits 0, the kubelet stopping the sidecar', async () => {
+    const t = await setup((spec) => (spec.name === 'app' ? { exitCode: 0, afterMs: 20 } : 'forever'));
+    const p = pod([{ name: 'app', image: 'busybox' }], { restartPolicy: 'Never', initContainers: [{ name: 'proxy', image: 'busybox', restartPolicy: 'Always' }] });
+    t.workers.update(p);
+    const s = await until('Succeeded', () => (last(t.statuses)?.phase === 'Succeeded' ? last(t.statuses) : undefined));
+    expect(t.runtime.stopped.map((x) => x.id)).toEqual(['uid-1/proxy/0']);
+    expect(s.containerStatuses?.[0]?.state.terminated?.exitCode).toBe(0);
+    expect(s.initContainerStatuses?.[0]?.state.terminated).toBeDefined();
+    await until('the sandbox freed', () => (t.runtime.removed.includes('uid-1') ? true : undefined));
+    expect(t.deletes).toEqual([]);
+    t.workers.gone(p);
+  });
+
+  it('activeDeadlineSeconds: the containers are stopped and the pod Failed with DeadlineExceeded, not deleted', async () => {
+    const t = await setup(() => 'forever');
+    const p = pod([{ name: 'app', image: 'busybox' }], { activeDeadlineSeconds: 1, terminationGracePeriodSeconds: 3 });
+    t.workers.update(p);
+    await until('Running', () => (last(t.statuses)?.phase === 'Running' ? true : undefined));
+    const s = await until('Failed', () => (last(t.statuses)?.phase === 'Failed' ? last(t.statuses) : undefined), 10_000);
+    expect(s).toMatchObject({ reason: 'DeadlineExceeded', message: 'Pod was active on the node longer than the specified deadline' });
+    expect(s.containerStatuses?.[0]?.state.terminated).toBeDefined();
+    expect(t.runtime.stopped.map((x) => x.id)).toEqual(['uid-1/app/0']);
+    expect(t.runtime.stopped[0]?.graceMs).toBeGreaterThan(2000);
+    expect(t.runtime.started).toHaveLength(1);
+    await until('the sandbox freed', () => (t.runtime.removed.includes('uid-1') ? true : undefined));
+    expect(t.events).toContain('DeadlineExceeded');
+    expect(t.deletes).toEqual([]);
+    expect(t.workers.size).toBe(1);
     t.workers.gone(p);
   });
 

@@ -2,7 +2,9 @@
  * One pod's worker: it owns everything the kubelet does for that pod UID, in one place, so
  * work on a pod is never done twice at once (CONVENTIONS 10). The latest pod object wins; a
  * kill, once asked for, stays asked for. "Kill this pod" is the worker's own AbortController;
- * kubelet shutdown asks it to kill too, but without deleting the pod (CONVENTIONS 9).
+ * kubelet shutdown asks it to kill too, but without deleting the pod (CONVENTIONS 9). "Halt"
+ * stops the containers without a kill: the pod ran past its activeDeadlineSeconds and stays,
+ * Failed, until deleted.
  */
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -11,10 +13,12 @@ import type { Logger } from '@kite/common';
 import type { Sandbox } from '@kite/runtime';
 import { Backoff, shouldRestart, sleep } from './backoff.js';
 import { podRef, type WorkerContext } from './context.js';
-import { runInstance, stopInstance, type Instance, type InstanceHost, type Outcome } from './instance.js';
+import { DEADLINE_MESSAGE, DEADLINE_REASON, DeadlineTimer } from './deadline.js';
+import { runInstance, stopInstance, type Instance, type InstanceHost } from './instance.js';
 import { buildPodStatus, defaultWaitingReason, newContainerRecord, type ContainerRecord, type PodRecord } from './status.js';
-import { podDirName, rfc3339, POD_TARGET, type Container, type ContainerState, type Pod } from './types.js';
+import { isSidecar, podDirName, rfc3339, POD_TARGET, type Container, type ContainerState, type Pod } from './types.js';
 import { PodVolumes } from './volumes.js';
+import { crashBackoff, waitAfterFailure, type WaitTarget } from './waits.js';
 
 export type KillReason =
   /** deletionTimestamp set: stop within the grace period, then confirm the delete. */
@@ -46,7 +50,16 @@ export class PodWorker {
   private latest: Pod;
   private readonly kill = new AbortController();
   private killReason: KillReason | undefined;
+  /** Containers stop and none starts again: aborted by a kill or by the pod's deadline. */
+  private readonly halt = new AbortController();
+  private readonly halted = new Promise<void>((resolve) => this.halt.signal.addEventListener('abort', () => resolve(), { once: true }));
   private graceDeadline = Number.POSITIVE_INFINITY;
+  private readonly deadline = new DeadlineTimer(() => this.deadlineExceeded());
+  /** Whether containers may still start: the deadline counts only then. */
+  private active = false;
+  /** Sidecar loops in init order; each has its own stop, given after the app containers stopped. */
+  private readonly sidecars: Array<{ stop: AbortController; done: Promise<void> }> = [];
+  private sidecarGraceEnd = Number.POSITIVE_INFINITY;
   private readonly volumes: PodVolumes;
   /** Containers whose earlier instance (from before a kubelet restart) counts as a restart. */
   private readonly resumed = new Set<string>();
@@ -86,13 +99,15 @@ export class PodWorker {
     this.latest = pod;
     this.ctx.status.observe(pod);
     // Only images may change in a running pod's spec: a changed one restarts its container, as Kubernetes does.
-    for (const c of pod.spec.containers) {
-      const old = before.spec.containers.find((x) => x.name === c.name);
+    const restartable = (p: Pod): Container[] => [...p.spec.containers, ...(p.spec.initContainers ?? []).filter(isSidecar)];
+    for (const c of restartable(pod)) {
+      const old = restartable(before).find((x) => x.name === c.name);
       if (old !== undefined && old.image !== c.image && pod.metadata.deletionTimestamp === undefined) {
         this.imageChanged.add(c.name);
         this.stopContainer(c.name, `Container ${c.name} definition changed, will be restarted`);
       }
     }
+    if (this.active && pod.spec.activeDeadlineSeconds !== before.spec.activeDeadlineSeconds) this.deadline.arm(pod, this.rec.startTime);
     if (pod.metadata.deletionTimestamp !== undefined) this.requestKill('deleted', pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30);
     else if (labelsChanged) void this.volumes.refresh(pod);
   }
@@ -105,18 +120,28 @@ export class PodWorker {
   /** Asks the pod to stop; a later, shorter grace period (or `gone`) hurries a kill under way. */
   requestKill(reason: KillReason, graceSeconds: number): void {
     const deadline = Date.now() + Math.max(0, graceSeconds) * 1000;
+    // Stops a kill, a deadline or a finished pod's sidecars began are under way: a shorter grace hurries them.
+    const stopping = this.halt.signal.aborted || Number.isFinite(this.sidecarGraceEnd);
     if (this.killReason === undefined) {
       this.killReason = reason;
-      this.graceDeadline = deadline;
       this.log.info({ reason, graceSeconds }, 'stopping pod');
-      this.kill.abort();
-      return;
-    }
-    if (reason === 'gone') this.killReason = 'gone';
-    if (deadline < this.graceDeadline) {
-      this.graceDeadline = deadline;
-      for (const inst of this.instances.values()) if (inst.running && inst.stopping !== undefined) void this.ctx.deps.runtime.stop(inst.id, this.graceLeftMs()).catch(() => undefined);
-    }
+    } else if (reason === 'gone') this.killReason = 'gone';
+    const shorter = deadline < this.graceDeadline;
+    if (shorter) this.graceDeadline = deadline;
+    this.kill.abort();
+    this.halt.abort();
+    if (shorter && stopping) for (const inst of this.instances.values()) if (inst.running && inst.stopping !== undefined) void this.ctx.deps.runtime.stop(inst.id, this.graceLeftMs()).catch(() => undefined);
+  }
+
+  /** activeDeadlineSeconds ran out: stop every container within the pod's grace period and fail the pod. */
+  private deadlineExceeded(): void {
+    if (this.halt.signal.aborted) return;
+    this.log.info({ activeDeadlineSeconds: this.latest.spec.activeDeadlineSeconds }, 'active deadline exceeded');
+    this.rec.failure = { reason: DEADLINE_REASON, message: DEADLINE_MESSAGE };
+    this.ctx.events.emit(podRef(this.latest), 'Normal', DEADLINE_REASON, DEADLINE_MESSAGE);
+    this.graceDeadline = Date.now() + (this.latest.spec.terminationGracePeriodSeconds ?? 30) * 1000;
+    this.halt.abort();
+    this.publish();
   }
 
   graceLeftMs(): number {
@@ -171,7 +196,7 @@ export class PodWorker {
       sandbox,
       podDir: this.dir,
       volumes: this.volumes.hostDirs,
-      killed: this.kill.signal,
+      killed: this.halt.signal,
       graceLeftMs: () => this.graceLeftMs(),
       publish: () => this.publish(),
       track: (inst, name) => {
@@ -195,21 +220,48 @@ export class PodWorker {
   }
 
   private async lifecycle(): Promise<void> {
-    const signal = this.kill.signal;
     this.rec.startTime ??= rfc3339(new Date());
     this.publish();
+    this.active = true;
+    this.deadline.arm(this.latest, this.rec.startTime);
+    try {
+      await this.runContainers();
+    } finally {
+      this.active = false;
+      this.deadline.clear();
+    }
+    if (!this.kill.signal.aborted) await this.finish();
+  }
+
+  private async runContainers(): Promise<void> {
     const sandbox = await this.createSandbox();
-    if (sandbox === undefined) return;
-    if (!(await this.setupVolumes())) return;
+    if (sandbox === undefined || !(await this.setupVolumes())) return;
     const sa = this.ctx.deps.runtime.capabilities.mounts ? await this.volumes.serviceAccount(this.latest).catch(() => undefined) : undefined;
     const host = this.host(sandbox, sa);
-    for (const c of this.latest.spec.initContainers ?? []) {
-      const ok = await this.runInit(host, c);
-      if (!ok) {
-        if (!signal.aborted) await this.finish();
-        return;
-      }
+    try {
+      if (await this.runInitContainers(host)) await this.runAppContainers(host);
+    } finally {
+      await this.stopSidecars();
     }
+  }
+
+  /** Each regular init container to completion, each sidecar until started; false when the pod goes no further. */
+  private async runInitContainers(host: InstanceHost): Promise<boolean> {
+    for (const c of this.latest.spec.initContainers ?? []) {
+      if (isSidecar(c)) {
+        let started: () => void = () => undefined;
+        const first = new Promise<void>((resolve) => (started = resolve));
+        const stop = new AbortController();
+        this.sidecars.push({ stop, done: this.runSidecar(host, c, stop.signal, started).finally(started) });
+        await Promise.race([first, this.halted]);
+      } else if (!(await this.runInit(host, c))) return false;
+      if (this.halt.signal.aborted) return false;
+    }
+    return true;
+  }
+
+  /** Runs the app containers until none will run again (they finished, or the pod stops). */
+  private async runAppContainers(host: InstanceHost): Promise<void> {
     // One after another in spec order, as Kubernetes starts them: a sidecar that reads what the
     // container before it creates finds it there. Each waits only for the previous one's start.
     const runs: Array<Promise<void>> = [];
@@ -220,7 +272,20 @@ export class PodWorker {
       await first;
     }
     await Promise.all(runs);
-    if (!signal.aborted) await this.finish();
+  }
+
+  /**
+   * Once the app containers are done (finished for good, or stopped), sidecars stop one by one in
+   * reverse init order, as Kubernetes stops them, sharing what is left of the pod's grace period
+   * (a whole one when the pod simply finished).
+   */
+  private async stopSidecars(): Promise<void> {
+    if (this.sidecars.length === 0) return;
+    this.sidecarGraceEnd = Number.isFinite(this.graceDeadline) ? this.graceDeadline : Date.now() + (this.latest.spec.terminationGracePeriodSeconds ?? 30) * 1000;
+    for (const s of this.sidecars.splice(0).reverse()) {
+      s.stop.abort();
+      await s.done;
+    }
   }
 
   /** All containers are done for good: free the sandbox (its IP, processes) and keep the status. */
@@ -238,7 +303,7 @@ export class PodWorker {
   private async createSandbox(): Promise<Sandbox | undefined> {
     const p = this.latest;
     const backoff = new Backoff(this.ctx.backoff);
-    while (!this.kill.signal.aborted) {
+    while (!this.halt.signal.aborted) {
       const t0 = Date.now();
       try {
         const sb = await this.ctx.deps.runtime.createSandbox({
@@ -260,7 +325,7 @@ export class PodWorker {
         return sb;
       } catch (err) {
         this.ctx.events.emit(podRef(p), 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${(err as Error).message}`);
-        await sleep(Math.max(backoff.next(), 1000), this.kill.signal);
+        await sleep(Math.max(backoff.next(), 1000), this.halt.signal);
       }
     }
     return undefined;
@@ -268,13 +333,13 @@ export class PodWorker {
 
   private async setupVolumes(): Promise<boolean> {
     const backoff = new Backoff(this.ctx.backoff);
-    while (!this.kill.signal.aborted) {
+    while (!this.halt.signal.aborted) {
       try {
         await this.volumes.setup(this.latest);
         return true;
       } catch (err) {
         this.ctx.events.emit(podRef(this.latest), 'Warning', 'FailedMount', (err as Error).message);
-        await sleep(Math.max(backoff.next(), 1000), this.kill.signal);
+        await sleep(Math.max(backoff.next(), 1000), this.halt.signal);
       }
     }
     return false;
@@ -287,30 +352,8 @@ export class PodWorker {
     rec.restartCount++;
   }
 
-  /** Shows a failed image pull or configuration, then waits its back-off; false when killed meanwhile. */
-  private async waitAfterFailure(rec: ContainerRecord, c: Container, init: boolean, r: Outcome, backoff: Backoff): Promise<boolean> {
-    const ref = podRef(this.latest, c.name, init);
-    if (r.kind === 'pull-failed') {
-      rec.state = { waiting: { reason: 'ErrImagePull', message: r.message } };
-      this.ctx.events.emit(ref, 'Warning', 'Failed', `Failed to pull image ${JSON.stringify(c.image)}: ${r.message}`);
-      this.ctx.events.emit(ref, 'Warning', 'Failed', 'Error: ErrImagePull');
-      this.publish();
-      const delay = backoff.next();
-      if (delay > 0) {
-        rec.state = { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image ${JSON.stringify(c.image)}: ErrImagePull: ${r.message}` } };
-        this.ctx.events.emit(ref, 'Normal', 'BackOff', `Back-off pulling image ${JSON.stringify(c.image)}`);
-        this.ctx.events.emit(ref, 'Warning', 'Failed', 'Error: ImagePullBackOff');
-        this.publish();
-      }
-      return sleep(delay, this.kill.signal);
-    }
-    if (r.kind === 'config-failed') {
-      rec.state = { waiting: { reason: 'CreateContainerConfigError', message: r.message } };
-      this.ctx.events.emit(ref, 'Warning', 'Failed', `Error: ${r.message}`);
-      this.publish();
-      return sleep(Math.max(backoff.next(), 1000), this.kill.signal);
-    }
-    return !this.kill.signal.aborted;
+  private waitTarget(): WaitTarget {
+    return { ctx: this.ctx, pod: this.latest, publish: () => this.publish() };
   }
 
   /** Runs an init container until it succeeds; false when the pod failed (restartPolicy Never) or was killed. */
@@ -319,17 +362,17 @@ export class PodWorker {
     const crash = new Backoff(this.ctx.backoff);
     const retry = new Backoff(this.ctx.backoff);
     let ran = false;
-    while (!this.kill.signal.aborted) {
+    while (!this.halt.signal.aborted) {
       this.nextInstance(rec, c.name, ran);
       const r = await runInstance(host, c, rec, true);
       if (r.kind !== 'exited') {
-        if (r.kind === 'aborted' || !(await this.waitAfterFailure(rec, c, true, r, retry))) return false;
+        if (r.kind === 'aborted' || !(await waitAfterFailure(this.waitTarget(), rec, c, true, r, retry, this.halt.signal))) return false;
         continue;
       }
       ran = true;
       if (r.exit.exitCode === 0) return true;
-      if (this.kill.signal.aborted || this.latest.spec.restartPolicy === 'Never') return false;
-      if (!(await this.crashBackoff(rec, c, true, crash.next(r.ranMs)))) return false;
+      if (this.halt.signal.aborted || this.latest.spec.restartPolicy === 'Never') return false;
+      if (!(await crashBackoff(this.waitTarget(), rec, c, true, crash.next(r.ranMs), this.halt.signal))) return false;
     }
     return false;
   }
@@ -342,37 +385,45 @@ export class PodWorker {
     const crash = new Backoff(this.ctx.backoff);
     const retry = new Backoff(this.ctx.backoff);
     let ran = false;
-    while (!this.kill.signal.aborted) {
+    while (!this.halt.signal.aborted) {
       this.nextInstance(rec, c.name, ran);
       const spec = this.latest.spec.containers.find((x) => x.name === c.name) ?? c;
       const r = await runInstance(host, spec, rec, false, firstStarted);
       firstStarted();
       if (r.kind !== 'exited') {
-        if (r.kind === 'aborted' || !(await this.waitAfterFailure(rec, spec, false, r, retry))) return;
+        if (r.kind === 'aborted' || !(await waitAfterFailure(this.waitTarget(), rec, spec, false, r, retry, this.halt.signal))) return;
         continue;
       }
       ran = true;
-      if (this.kill.signal.aborted) return;
+      if (this.halt.signal.aborted) return;
       if (this.imageChanged.delete(c.name)) continue;
       if (!shouldRestart(policy, r.exit.exitCode)) return;
-      if (!(await this.crashBackoff(rec, c, false, crash.next(r.ranMs)))) return;
+      if (!(await crashBackoff(this.waitTarget(), rec, c, false, crash.next(r.ranMs), this.halt.signal))) return;
     }
   }
 
-  /** CrashLoopBackOff: wait before the next instance, saying so. */
-  private async crashBackoff(rec: ContainerRecord, c: Container, init: boolean, delayMs: number): Promise<boolean> {
-    if (delayMs <= 0) return true;
-    const p = this.latest;
-    if (rec.state.terminated !== undefined) rec.lastState = { terminated: rec.state.terminated };
-    rec.state = {
-      waiting: { reason: 'CrashLoopBackOff', message: `back-off ${formatDelay(delayMs)} restarting failed container=${c.name} pod=${p.metadata.name}_${p.metadata.namespace}(${this.uid})` },
-    };
-    this.ctx.events.emit(podRef(p, c.name, init), 'Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${p.metadata.name}_${p.metadata.namespace}(${this.uid})`);
-    this.publish();
-    const ok = await sleep(delayMs, this.kill.signal);
-    // The next instance moves lastState itself; undo the double move.
-    if (ok) rec.state = { terminated: rec.lastState.terminated as NonNullable<ContainerState['terminated']> };
-    return ok;
+  /** Keeps a sidecar running, restarted whatever the pod's restartPolicy, until `stop`. */
+  private async runSidecar(host: InstanceHost, c: Container, stop: AbortSignal, firstStarted: () => void): Promise<void> {
+    const rec = this.rec.init.get(c.name) as ContainerRecord;
+    // Its own stop rather than the pod's: a stopping pod stops its sidecars last.
+    const own: InstanceHost = { ...host, killed: stop, graceLeftMs: () => Math.max(0, Math.min(this.sidecarGraceEnd, this.graceDeadline) - Date.now()) };
+    const crash = new Backoff(this.ctx.backoff);
+    const retry = new Backoff(this.ctx.backoff);
+    let ran = false;
+    // A stopping pod starts no new instance, though the running one lasts until its turn.
+    while (!stop.aborted && !this.halt.signal.aborted) {
+      this.nextInstance(rec, c.name, ran);
+      const spec = (this.latest.spec.initContainers ?? []).find((x) => x.name === c.name) ?? c;
+      const r = await runInstance(own, spec, rec, true, firstStarted);
+      if (r.kind !== 'exited') {
+        if (r.kind === 'aborted' || !(await waitAfterFailure(this.waitTarget(), rec, spec, true, r, retry, stop))) return;
+        continue;
+      }
+      ran = true;
+      if (stop.aborted || this.halt.signal.aborted) return;
+      if (this.imageChanged.delete(c.name)) continue;
+      if (!(await crashBackoff(this.waitTarget(), rec, c, true, crash.next(r.ranMs), stop))) return;
+    }
   }
 
   /** After a kill: containers are stopped (the instance loops did it); remove the rest and confirm. */
@@ -430,11 +481,4 @@ export class PodWorker {
     if (inst === undefined || !inst.running || c === undefined || this.sandbox === undefined) return;
     void stopInstance(this.host(this.sandbox), c, inst, () => (this.latest.spec.terminationGracePeriodSeconds ?? 30) * 1000, why);
   }
-}
-
-/** Go's duration format for whole seconds and minutes ("10s", "1m20s", "5m0s"), as the back-off message has it. */
-export function formatDelay(ms: number): string {
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s}s`;
-  return `${Math.floor(s / 60)}m${s % 60}s`;
 }

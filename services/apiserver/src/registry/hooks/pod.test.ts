@@ -218,6 +218,9 @@ describe('pod validation', () => {
     ['volume without a name', { volumes: [{ emptyDir: {} }] }, ['spec.volumes[0].name: Required value']],
     ['containerPort out of range', { containers: [{ name: 'app', image: 'nginx', ports: [{ containerPort: 70000 }] }] }, ['spec.containers[0].ports[0].containerPort: Invalid value: 70000: must be between 1 and 65535, inclusive']],
     ['bad restartPolicy', { restartPolicy: 'Sometimes' }, ['spec.restartPolicy: Unsupported value: "Sometimes": supported values: "Always", "OnFailure", "Never"']],
+    ['a sidecar: an init container with restartPolicy Always', { initContainers: [{ name: 'proxy', image: 'busybox', restartPolicy: 'Always' }] }, []],
+    ['an init container restartPolicy other than Always', { initContainers: [{ name: 'init', image: 'busybox', restartPolicy: 'Never' }] }, ['spec.initContainers[0].restartPolicy: Unsupported value: "Never": supported values: "Always"']],
+    ['a restartPolicy on an app container', { containers: [{ name: 'app', image: 'nginx', restartPolicy: 'Always' }] }, ['spec.containers[0].restartPolicy: Forbidden: may not be set for non-init containers']],
     ['several problems at once', { containers: [{ name: 'a' }, { name: 'a', image: 'x' }] }, ['spec.containers[0].image: Required value', 'spec.containers[1].name: Duplicate value: "a"']],
   ];
   it.each(cases)('%s', (_title, spec, want) => {

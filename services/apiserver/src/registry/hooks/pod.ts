@@ -3,7 +3,7 @@ import type { StatusCause } from '../../errors.js';
 import { isObject, jsonEqual, type KObject } from '../../object.js';
 import type { KindHooks } from '../strategy.js';
 import { dnsLabelError, invalidValue, required } from '../validate-meta.js';
-import { at, duplicate, records, unsupported } from './util.js';
+import { at, duplicate, forbiddenField, records, unsupported } from './util.js';
 
 export interface PodHookOptions {
   /** Seconds a pod tolerates a not-ready or unreachable node before eviction (DefaultTolerationSeconds). */
@@ -82,6 +82,13 @@ function validatePodSpec(spec: unknown, prefix: string): StatusCause[] {
       else if (typeof n === 'number' && (n < 1 || n > 65535)) causes.push(invalidValue(`${path}.ports[${i}].containerPort`, n, 'must be between 1 and 65535, inclusive'));
     });
   }
+  // Only an init container may have a restartPolicy, and only Always: it makes it a sidecar.
+  records(at(spec, 'initContainers')).forEach((c, i) => {
+    if (c.restartPolicy !== undefined && c.restartPolicy !== null && c.restartPolicy !== 'Always') causes.push(unsupported(`${prefix}.initContainers[${i}].restartPolicy`, c.restartPolicy, ['Always']));
+  });
+  records(at(spec, 'containers')).forEach((c, i) => {
+    if (c.restartPolicy !== undefined && c.restartPolicy !== null) causes.push(forbiddenField(`${prefix}.containers[${i}].restartPolicy`, 'may not be set for non-init containers'));
+  });
   const rp = at(spec, 'restartPolicy');
   if (rp !== undefined && !['Always', 'OnFailure', 'Never'].includes(rp as string)) causes.push(unsupported(`${prefix}.restartPolicy`, rp, ['Always', 'OnFailure', 'Never']));
   const vnames = new Set<string>();
