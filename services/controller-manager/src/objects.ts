@@ -126,11 +126,22 @@ export interface Deployment extends KubeObject {
   };
 }
 
+export interface PodFailurePolicyRule {
+  action: string;
+  onExitCodes?: { containerName?: string; operator: string; values: number[] };
+  onPodConditions?: Array<{ type: string; status?: string }>;
+}
+
 export interface Job extends KubeObject {
   spec: {
     parallelism?: number;
     completions?: number;
+    completionMode?: string;
     backoffLimit?: number;
+    backoffLimitPerIndex?: number;
+    maxFailedIndexes?: number;
+    podFailurePolicy?: { rules: PodFailurePolicyRule[] };
+    podReplacementPolicy?: string;
     activeDeadlineSeconds?: number;
     ttlSecondsAfterFinished?: number;
     suspend?: boolean;
@@ -145,6 +156,8 @@ export interface Job extends KubeObject {
     terminating?: number;
     startTime?: string;
     completionTime?: string;
+    completedIndexes?: string;
+    failedIndexes?: string;
     conditions?: Condition[];
     uncountedTerminatedPods?: { succeeded?: string[]; failed?: string[] };
   };

@@ -11,6 +11,7 @@ export const batchTypes: StructDef[] = [
     spec: f(2, T.ref(b('JobSpec'))),
     status: f(3, T.ref(b('JobStatus'))),
   }),
+  // Enum values are in the order Kubernetes' validation messages list them.
   // Left to the strategy because they depend on other fields: completions (1 only when parallelism
   // is also unset), backoffLimit (6, or MaxInt32 with backoffLimitPerIndex) and podReplacementPolicy
   // (Failed with a podFailurePolicy, TerminatingOrFailed otherwise).
@@ -29,14 +30,14 @@ export const batchTypes: StructDef[] = [
     ttlSecondsAfterFinished: f(8, T.int32, { pointer: true }),
     completionMode: f(9, T.enumOf('NonIndexed', 'Indexed'), { pointer: true, default: 'NonIndexed' }),
     suspend: f(10, T.boolean, { pointer: true, default: false }),
-    podReplacementPolicy: f(14, T.enumOf('TerminatingOrFailed', 'Failed'), { pointer: true }),
+    podReplacementPolicy: f(14, T.enumOf('Failed', 'TerminatingOrFailed'), { pointer: true }),
     managedBy: f(15, T.string, { pointer: true }),
   }),
   struct(b('PodFailurePolicy'), {
     rules: f(1, T.list(T.ref(b('PodFailurePolicyRule'))), { required: true, listType: 'atomic' }),
   }),
   struct(b('PodFailurePolicyRule'), {
-    action: f(1, T.enumOf('FailJob', 'FailIndex', 'Ignore', 'Count'), { required: true }),
+    action: f(1, T.enumOf('Count', 'FailIndex', 'FailJob', 'Ignore'), { required: true }),
     onExitCodes: f(2, T.ref(b('PodFailurePolicyOnExitCodesRequirement'))),
     onPodConditions: f(3, T.list(T.ref(b('PodFailurePolicyOnPodConditionsPattern'))), { listType: 'atomic' }),
   }),
@@ -47,7 +48,7 @@ export const batchTypes: StructDef[] = [
   }),
   struct(b('PodFailurePolicyOnPodConditionsPattern'), {
     type: f(1, T.string, { required: true }),
-    status: f(2, T.enumOf('True', 'False', 'Unknown'), { default: 'True' }),
+    status: f(2, T.enumOf('False', 'True', 'Unknown'), { default: 'True' }),
   }),
   struct(b('SuccessPolicy'), {
     rules: f(1, T.list(T.ref(b('SuccessPolicyRule'))), { required: true, listType: 'atomic' }),

@@ -213,7 +213,17 @@ describe('job', () => {
   const restart: Array<[string, string, string[]]> = [
     ['Never', 'Never', []],
     ['OnFailure', 'OnFailure', []],
-    ['Always is not allowed', 'Always', ['spec.template.spec.restartPolicy: Unsupported value: "Always": supported values: "OnFailure", "Never"']],
+    // Kubernetes reports the (often defaulted) Always as missing rather than unsupported.
+    ['Always is not allowed', 'Always', ['spec.template.spec.restartPolicy: Required value: valid values: "OnFailure", "Never"']],
+    // Reported twice, as Kubernetes does: once by the pod spec's rules, once by the job's.
+    [
+      'an unknown value',
+      'Sometimes',
+      [
+        'spec.template.spec.restartPolicy: Unsupported value: "Sometimes": supported values: "Always", "OnFailure", "Never"',
+        'spec.template.spec.restartPolicy: Unsupported value: "Sometimes": supported values: "OnFailure", "Never"',
+      ],
+    ],
   ];
   it.each(restart)('restartPolicy %s', (_title, policy, want) => {
     const o = job({ template: template({ team: 'ci' }, { restartPolicy: policy }) });

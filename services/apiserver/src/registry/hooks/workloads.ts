@@ -3,6 +3,7 @@ import type { StatusCause } from '../../errors.js';
 import { isObject, jsonEqual, type KObject } from '../../object.js';
 import type { KindHooks } from '../strategy.js';
 import { invalidValue, required } from '../validate-meta.js';
+import { defaultJobSpec, validateJobSpec, validateJobSpecUpdate } from './job-spec.js';
 import { defaultPodSpec, validatePodSpec } from './pod.js';
 import { at, goMap, immutable, unsupported } from './util.js';
 
@@ -23,12 +24,13 @@ function validateSelector(obj: KObject): StatusCause[] {
   return [];
 }
 
-function templateCauses(obj: KObject, allowedRestart: string[]): StatusCause[] {
+/** The template's pod spec; `allowedRestart` undefined leaves restartPolicy to the caller. */
+function templateCauses(obj: KObject, allowedRestart?: string[]): StatusCause[] {
   const tpl = at(obj, 'spec', 'template');
   if (!isObject(tpl)) return [required('spec.template')];
   const causes = validatePodSpec(tpl.spec, 'spec.template.spec');
   const rp = at(tpl, 'spec', 'restartPolicy');
-  if (rp !== undefined && !allowedRestart.includes(rp as string)) causes.push(unsupported('spec.template.spec.restartPolicy', rp, allowedRestart));
+  if (allowedRestart !== undefined && rp !== undefined && !allowedRestart.includes(rp as string)) causes.push(unsupported('spec.template.spec.restartPolicy', rp, allowedRestart));
   return causes;
 }
 
@@ -92,6 +94,7 @@ export const jobHooks: KindHooks = {
       spec.parallelism = 1;
     }
     spec.parallelism ??= 1;
+    defaultJobSpec(spec);
     const uid = job.metadata.uid;
     if (spec.manualSelector !== true && uid !== undefined) {
       const sel = (spec.selector ??= {}) as { matchLabels?: Record<string, string> };
@@ -108,9 +111,9 @@ export const jobHooks: KindHooks = {
     }
   },
   initialStatus: () => ({}),
-  validate: (job) => templateCauses(job, ['OnFailure', 'Never']),
+  validate: (job) => [...templateCauses(job), ...validateJobSpec(job)],
   validateUpdate: (job, old) => {
-    const causes = selectorImmutable(job, old);
+    const causes = [...validateJobSpecUpdate(job, old), ...selectorImmutable(job, old)];
     if (!jsonEqual(at(job, 'spec', 'template'), at(old, 'spec', 'template'))) causes.push(immutable('spec.template'));
     return causes;
   },
