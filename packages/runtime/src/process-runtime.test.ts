@@ -219,6 +219,18 @@ describe.skipIf(!isRoot)('ProcessRuntime (as root: real namespaces and cgroups)'
     await rt.stop(id, 0);
   });
 
+  // The kubelet starts a pod's next container once start() resolves: the program must be running
+  // by then, not the setup shell's fork or `env` still on the way to it.
+  it('resolves start() once the program itself runs', async () => {
+    const sb = await sandbox('started');
+    for (let i = 0; i < 5; i++) {
+      const argv = [BUSYBOX, 'sleep', String(1000 + i)];
+      const { id, pid } = await rt.start(container(sb, `c${i}`, argv));
+      expect(await readFile(`/proc/${pid}/cmdline`, 'utf8')).toBe(argv.join('\0') + '\0');
+      await rt.stop(id, 0);
+    }
+  });
+
   it('execs in the container: namespaces, env, stdin, exit codes, a tty', async () => {
     const sb = await sandbox('exec');
     const { id } = await rt.start(
@@ -234,6 +246,8 @@ describe.skipIf(!isRoot)('ProcessRuntime (as root: real namespaces and cgroups)'
     ];
     for (const c of cases) {
       const session = await rt.exec({ container: id, argv: c.argv, env: c.env, tty: c.tty });
+      // A command that does not read stdin may be gone before it is closed (EPIPE), as the kubelet allows.
+      session.stdin.on('error', () => undefined);
       session.stdin.end(c.stdin ?? '');
       const result = await execOut(session);
       expect({ argv: c.argv, code: result.code }).toEqual({ argv: c.argv, code: c.code });

@@ -84,6 +84,20 @@ export function containerCommand(spec: ContainerSpec, ctx: LaunchContext): strin
   return cmd;
 }
 
+/**
+ * True once `pid` is neither the setup shell's forked copy nor `env` (or is gone). Compared by
+ * what it is not: a program may rewrite its own command line (nginx does).
+ */
+async function runsProgram(pid: number, shell: string, envPrefix: string, gone: () => boolean): Promise<true | undefined> {
+  if (gone()) return true;
+  try {
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8');
+    return cmdline === '' || (cmdline !== shell && !cmdline.startsWith(envPrefix)) ? true : undefined;
+  } catch {
+    return true; // already exited
+  }
+}
+
 export async function childrenOf(pid: number): Promise<number[]> {
   try {
     const text = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8');
@@ -154,5 +168,12 @@ export async function launch(
   const firstChild = async (parent: number): Promise<number | undefined> => (await childrenOf(parent))[0] ?? (gone ? 0 : undefined);
   const initPid = isolated ? ((await waitFor(() => firstChild(pid), 2_000, 2)) ?? 0) || pid : pid;
   const appPid = (await waitFor(() => firstChild(initPid), 2_000, 2)) ?? 0;
+  // Started means the program runs, as runc's start returns once its process has exec'd: the
+  // shell's forked child becomes `env`, then the program. The next container of the pod starts
+  // only after this one, so a sidecar finds what the program before it creates at once.
+  if (appPid > 0) {
+    const shell = await readFile(`/proc/${initPid}/cmdline`, 'utf8').catch(() => '');
+    await waitFor(() => runsProgram(appPid, shell, `${ctx.tools.env}\0`, () => gone), 2_000, 1);
+  }
   return { child, exited, drained, initPid, appPid };
 }
