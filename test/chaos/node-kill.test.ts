@@ -3,6 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kubeletHostNames } from '@kite/kubelet';
+import { clusterBridgeName } from '@kite/runtime';
 import { repoRoot, waitFor } from '../support/processes.js';
 
 const run = promisify(execFile);
@@ -131,6 +133,10 @@ describe('a node that dies', () => {
       },
       40_000,
     );
+    // The killed kubelet left its link to the cluster's shared bridge; the new one replaced it.
+    const uplinks = ['node-1', 'node-2', 'node-3'].map((n) => kubeletHostNames(n, path.join(dir, 'nodes', n)).uplink.cluster).sort();
+    const onShared = (await run('ip', ['-o', 'link', 'show', 'master', clusterBridgeName('10.250.0.0/16')])).stdout;
+    expect([...onShared.matchAll(/^\d+: ([^@:]+)/gm)].map((m) => m[1]).sort()).toEqual(uplinks);
     // The returning kubelet confirms the deletions of the pods evicted while it was away; only
     // then does the StatefulSet bring its pod back.
     await waitFor('evicted web pods gone', async () => ((await pods('web')).length === 6 ? true : undefined), 40_000);

@@ -34,6 +34,22 @@ spec:
     spec: {containers: [{name: nginx, image: nginx}]}
 `;
 
+// nginx on node-2, a client on node-3: placed by hand, so the test is about the network.
+const CROSS_NODE = `apiVersion: v1
+kind: Pod
+metadata: {name: cross-server}
+spec:
+  nodeSelector: {kubernetes.io/hostname: node-2}
+  containers: [{name: nginx, image: nginx}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: cross-client}
+spec:
+  nodeSelector: {kubernetes.io/hostname: node-3}
+  containers: [{name: client, image: busybox, command: [sleep, "3600"]}]
+`;
+
 /** Issue 5's workloads on a whole `kite up --detach --nodes 3 --profile fast` cluster, real kubelets included. */
 describe('workloads on a three-node kite up', () => {
   let dir: string;
@@ -92,4 +108,17 @@ describe('workloads on a three-node kite up', () => {
     await kubectl('scale', 'statefulset', 'db', '--replicas=1');
     await waitFor('only db-0 left', async () => ((await kubectl('get', 'pods', '-l', 'app=db', '-o', 'name')).trim() === 'pod/db-0' ? true : undefined), 60_000);
   }, 240_000);
+
+  it('lets a pod on one node reach a pod on another by its pod IP', async () => {
+    await writeFile(path.join(dir, 'cross-node.yaml'), CROSS_NODE);
+    await kubectl('apply', '-f', path.join(dir, 'cross-node.yaml'));
+    await kubectl('wait', '--for=condition=Ready', 'pod/cross-server', 'pod/cross-client', '--timeout=60s');
+    expect(await kubectl('get', 'pods', 'cross-server', 'cross-client', '-o', 'jsonpath={.items[*].spec.nodeName}')).toBe('node-2 node-3');
+    const ip = await kubectl('get', 'pod', 'cross-server', '-o', 'jsonpath={.status.podIP}');
+    // node-2's /24 of the cluster CIDR; node-3's pod gets there over the nodes' shared bridge.
+    expect(ip).toMatch(/^10\.251\.2\.\d+$/);
+    const page = await waitFor('cross-client to fetch from cross-server', () => kubectl('exec', 'cross-client', '--', 'wget', '-qO-', `http://${ip}`), 30_000);
+    expect(page).toContain('Welcome to nginx!');
+    await kubectl('delete', 'pod', 'cross-server', 'cross-client', '--wait=false');
+  }, 120_000);
 });

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { clusterBridgeName } from '@kite/runtime';
 import { cleanupAfterEach, repoRoot, startProcess, tempDir, waitFor, type Proc } from '../support/processes.js';
 
 const run = promisify(execFile);
@@ -57,8 +58,13 @@ describe('kite up', () => {
     // node-1 has the first /24 after the first of --cluster-cidr; the controller manager got it too.
     expect((await kubectl('get', 'node', 'node-1', '-o', 'jsonpath={.spec.podCIDR}')).stdout).toBe('10.252.1.0/24');
     expect((await kubectl('get', 'pod', 'hello', '-o', 'jsonpath={.status.podIP}')).stdout).toMatch(/^10\.252\.1\.\d+$/);
-    const cm = (await run('pgrep', ['-a', '-P', String(kite.pid)])).stdout.split('\n').find((l) => l.includes('controller-manager'));
-    expect(cm).toContain('--cluster-cidr 10.252.0.0/16');
+    const procs = (await run('pgrep', ['-a', '-P', String(kite.pid)])).stdout.split('\n');
+    expect(procs.find((l) => l.includes('controller-manager'))).toContain('--cluster-cidr 10.252.0.0/16');
+    // The kubelets join their bridges to the cluster's shared one, which goes with the last of them.
+    expect(procs.find((l) => l.includes('kubelet'))).toContain('--cluster-cidr 10.252.0.0/16');
+    const shared = clusterBridgeName('10.252.0.0/16');
+    const linkExists = (): Promise<boolean> => run('ip', ['link', 'show', shared]).then(() => true, () => false);
+    expect(await linkExists()).toBe(process.getuid?.() === 0);
 
     const { stdout } = await run('pgrep', ['-P', String(kite.pid)]);
     const children = stdout.trim().split('\n').map(Number);
@@ -66,6 +72,7 @@ describe('kite up', () => {
     expect(children.every(alive)).toBe(true);
     expect(await kite.stop('SIGTERM')).toBe(0);
     await waitFor('every component to exit', () => (children.some(alive) ? undefined : true));
+    expect(await linkExists()).toBe(false);
     const left = await run('pgrep', ['-f', marker]).then((r) => r.stdout, () => '');
     expect(left).toBe('');
   });

@@ -2,10 +2,10 @@ import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hostNames, type HostNames } from './host-names.js';
+import { clusterBridgeName, hostNames, type HostNames } from './host-names.js';
 
 const uid = '3f1c2a9e-8d4b-4e8f-9a61-0c5b7d2e1f00';
-const every = (n: HostNames): string[] => [n.tag, n.bridge, n.netnsPrefix, n.cgroup, n.netns(uid), n.veth(uid)];
+const every = (n: HostNames): string[] => [n.tag, n.bridge, n.netnsPrefix, n.cgroup, n.netns(uid), n.veth(uid), n.uplink.node, n.uplink.cluster, n.retiringBridge];
 
 describe('hostNames', () => {
   let base = '';
@@ -50,11 +50,14 @@ describe('hostNames', () => {
     for (const node of ['node-1', 'a-very-long-node-name.example.com', `${'n'.repeat(63)}.${'x'.repeat(189)}`]) {
       const n = hostNames(node, path.join(base, 'a'));
       expect(n.tag).toMatch(/^[0-9a-f]{8}$/);
-      for (const name of [n.bridge, n.veth(uid)]) {
+      for (const name of [n.bridge, n.veth(uid), n.uplink.node, n.uplink.cluster, n.retiringBridge]) {
         expect(name.length).toBeLessThanOrEqual(15);
         expect(name).toMatch(/^kite[a-z0-9-]+$/);
       }
       expect(n.bridge).toBe(`kite-br${n.tag}`);
+      expect([n.uplink.node, n.uplink.cluster, n.retiringBridge]).toEqual([`kite-un${n.tag}`, `kite-uc${n.tag}`, `kite-rm${n.tag}`]);
+      // A pod's veth is told apart from the node's own links by its prefix (stray veths are deleted).
+      for (const name of [n.uplink.node, n.uplink.cluster]) expect(name.startsWith('kitev')).toBe(false);
       expect(n.netns(uid)).toBe(`${n.netnsPrefix}${uid}`);
       const [top, dir, ...rest] = n.cgroup.split('/');
       expect({ top, rest }).toEqual({ top: 'kite', rest: [] });
@@ -67,5 +70,22 @@ describe('hostNames', () => {
 
   it('never let a node name leave the kite cgroup tree', () => {
     expect(hostNames('../../etc', base).cgroup).toMatch(/^kite\/\.\._\.\._etc-[0-9a-f]{8}$/);
+  });
+});
+
+describe('clusterBridgeName', () => {
+  it('is kite-cl and 8 hex of the cluster CIDR, within the 15 bytes of an interface name', () => {
+    for (const c of ['10.244.0.0/16', '10.0.0.0/8', '192.168.7.0/24']) expect(clusterBridgeName(c)).toMatch(/^kite-cl[0-9a-f]{8}$/);
+  });
+
+  it('is the same for every spelling of one CIDR, and differs between clusters', () => {
+    const name = clusterBridgeName('10.244.0.0/16');
+    expect([clusterBridgeName(' 10.244.0.0/16 '), clusterBridgeName('10.244.3.7/16')]).toEqual([name, name]);
+    const others = ['10.245.0.0/16', '10.244.0.0/17', '10.244.0.0/15'].map(clusterBridgeName);
+    expect(new Set([name, ...others]).size).toBe(4);
+  });
+
+  it('refuses what is not an IPv4 CIDR', () => {
+    expect(() => clusterBridgeName('fd00::/64')).toThrow('cluster CIDR fd00::/64: not an IPv4 CIDR');
   });
 });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
+import { formatCidr, parseCidr } from './cidr.js';
 
 /**
  * What one runtime instance names on the host: its bridge, its pods' network namespaces and
@@ -20,6 +21,16 @@ export interface HostNames {
   cgroup: string;
   netns(podUid: string): string;
   veth(podUid: string): string;
+  /**
+   * The veth pair joining the node bridge to its cluster's shared bridge (see clusterBridgeName):
+   * `kite-un<tag>` on the node bridge, `kite-uc<tag>` on the shared one.
+   */
+  uplink: { node: string; cluster: string };
+  /**
+   * `kite-rm<tag>`: what this node renames an empty-looking shared bridge to before it deletes
+   * it, so that no node can attach to it between the check and the delete.
+   */
+  retiringBridge: string;
 }
 
 /** Longest node name kept in a cgroup directory name (NAME_MAX is 255; the tag needs 9). */
@@ -44,7 +55,22 @@ export function hostNames(nodeName: string, instanceDir: string): HostNames {
     cgroup: path.join('kite', `${cgroupNode}-${tag}`),
     netns: (uid) => `${netnsPrefix}${uid}`,
     veth: (uid) => `kitev${sha256(`${tag}/${uid}`).slice(0, 9)}`,
+    uplink: { node: `kite-un${tag}`, cluster: `kite-uc${tag}` },
+    retiringBridge: `kite-rm${tag}`,
   };
+}
+
+/** Every shared bridge starts with this; the rest is 8 hex of the cluster CIDR. */
+export const CLUSTER_BRIDGE_PREFIX = 'kite-cl';
+
+/**
+ * The bridge every node of one cluster (one `kite up`) joins its node bridge to:
+ * `kite-cl` + 8 hex of sha256 of the cluster CIDR, written canonically (`10.244.0.0/16`), so
+ * every kubelet given that CIDR finds the same one. Two clusters on one machine already need
+ * different cluster CIDRs, so they get different bridges.
+ */
+export function clusterBridgeName(clusterCIDR: string): string {
+  return `${CLUSTER_BRIDGE_PREFIX}${sha256(formatCidr(parseCidr(clusterCIDR, 'cluster CIDR'))).slice(0, 8)}`;
 }
 
 /**

@@ -1,6 +1,7 @@
 export type * from './types.js';
 export { ProcessRuntime, type ProcessRuntimeOptions, type RuntimeLogger } from './process-runtime.js';
-export { hostNames, type HostNames } from './host-names.js';
+export { clusterBridgeName, hostNames, type HostNames } from './host-names.js';
+export { ClusterLinkError } from './cluster-link.js';
 export { PodCIDRInUseError } from './network.js';
 export * from './images/index.js';
 export * from './volumes/index.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatIp, gatewayOf, parseCidr } from './network.js';
+import { formatIp, gatewayOf, parseCidr, podPrefix } from './cidr.js';
 import { renderHosts } from './sandbox.js';
 
 describe('parseCidr', () => {
@@ -25,6 +25,24 @@ describe('parseCidr', () => {
         prefix: c.prefix,
         gateway: c.gateway,
       });
+    });
+  }
+});
+
+describe('podPrefix', () => {
+  const cases: Array<{ name: string; pod: string; cluster?: string; prefix?: number; error?: string }> = [
+    { name: 'a node alone: its pod CIDR', pod: '10.244.1.0/24', prefix: 24 },
+    { name: 'in a cluster: every pod IP of the cluster on-link', pod: '10.244.1.0/24', cluster: '10.244.0.0/16', prefix: 16 },
+    { name: 'a cluster of one /24', pod: '10.9.0.0/24', cluster: '10.9.0.0/24', prefix: 24 },
+    { name: 'a /26 node in a /22 cluster', pod: '192.168.2.64/26', cluster: '192.168.0.0/22', prefix: 22 },
+    { name: 'a pod CIDR outside the cluster', pod: '10.245.1.0/24', cluster: '10.244.0.0/16', error: 'pod CIDR 10.245.1.0/24 is not inside cluster CIDR 10.244.0.0/16' },
+    { name: 'a cluster smaller than the pod CIDR', pod: '10.244.0.0/16', cluster: '10.244.1.0/24', error: 'pod CIDR 10.244.0.0/16 is not inside cluster CIDR 10.244.1.0/24' },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const run = (): number => podPrefix(parseCidr(c.pod), c.cluster === undefined ? undefined : parseCidr(c.cluster, 'cluster CIDR'));
+      if (c.error) expect(run).toThrow(c.error);
+      else expect(run()).toBe(c.prefix);
     });
   }
 });

@@ -1,41 +1,9 @@
 import { access, mkdir, open, readFile, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { contains, formatIp, gatewayOf, ipNumber, parseCidr, podPrefix, type Cidr } from './cidr.js';
+import { ClusterLink } from './cluster-link.js';
 import { run } from './command.js';
-import type { HostNames } from './host-names.js';
-
-/** An IPv4 CIDR as numbers: enough to hand out addresses and name the gateway. */
-export interface Cidr {
-  base: number;
-  prefix: number;
-}
-
-export function parseCidr(text: string): Cidr {
-  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(text.trim());
-  if (!m) throw new Error(`podCIDR ${text}: not an IPv4 CIDR`);
-  const octets = m.slice(1, 5).map(Number);
-  const prefix = Number(m[5]);
-  if (octets.some((o) => o > 255) || prefix < 8 || prefix > 30) throw new Error(`podCIDR ${text}: out of range`);
-  const addr = octets.reduce((acc, o) => acc * 256 + o, 0);
-  const size = 2 ** (32 - prefix);
-  return { base: addr - (addr % size), prefix };
-}
-
-export function formatIp(n: number): string {
-  return [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
-}
-
-export function gatewayOf(c: Cidr): string {
-  return formatIp(c.base + 1);
-}
-
-function ipNumber(text: string): number | undefined {
-  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
-  return m ? m.slice(1, 5).reduce((acc, o) => acc * 256 + Number(o), 0) : undefined;
-}
-
-function contains(c: Cidr, ip: number): boolean {
-  return ip >= c.base && ip < c.base + 2 ** (32 - c.prefix);
-}
+import { clusterBridgeName, type HostNames } from './host-names.js';
 
 /**
  * Another interface on the host already has an address in the node's pod CIDR (another
@@ -74,11 +42,16 @@ async function exists(p: string): Promise<boolean> {
 /**
  * Pod networking for one runtime instance: a bridge holding the podCIDR's first address, and per
  * pod a network namespace joined to it by a veth. Addresses are leased by files under `ipamDir`
- * (created exclusively), so a restarted kubelet never hands out an address still in use.
+ * (created exclusively), so a restarted kubelet never hands out an address still in use. With a
+ * cluster CIDR, the bridge also joins the cluster's shared bridge (ClusterLink) and pods get the
+ * cluster's prefix length, so pods of every node of the cluster are on-link to each other.
  */
 export class PodNetwork {
   readonly cidr: Cidr;
   readonly bridge: string;
+  /** The prefix length of pod addresses (podPrefix). */
+  readonly podPrefix: number;
+  private readonly link: ClusterLink;
   private leases?: Map<string, string>; // ip → uid
   private lock: Promise<unknown> = Promise.resolve();
 
@@ -87,9 +60,12 @@ export class PodNetwork {
     private readonly names: HostNames,
     private readonly podCIDR: string,
     private readonly ipamDir: string,
+    private readonly clusterCIDR?: string,
   ) {
     this.cidr = parseCidr(podCIDR);
     this.bridge = names.bridge;
+    this.podPrefix = podPrefix(this.cidr, clusterCIDR === undefined ? undefined : parseCidr(clusterCIDR, 'cluster CIDR'));
+    this.link = new ClusterLink(ip, names, clusterCIDR === undefined ? undefined : clusterBridgeName(clusterCIDR));
   }
 
   /**
@@ -118,7 +94,18 @@ export class PodNetwork {
     await run(this.ip, ['link', 'set', this.bridge, 'up']);
   }
 
+  /**
+   * With a cluster CIDR, (re)joins the node bridge to the cluster's shared bridge; without one,
+   * removes the link an earlier run in a cluster left. Call after ensureBridge.
+   */
+  async ensureClusterLink(): Promise<void> {
+    if (this.clusterCIDR === undefined) await this.link.leave();
+    else await this.link.join(this.bridge);
+  }
+
+  /** Leaves the cluster's shared bridge (deleting it if this node was the last), then deletes the node bridge. */
   async removeBridge(): Promise<void> {
+    await this.link.leave();
     await run(this.ip, ['link', 'del', this.bridge]).catch(() => undefined);
   }
 
@@ -133,8 +120,9 @@ export class PodNetwork {
     await run(this.ip, ['-batch', '-'], `netns add ${ns}\nlink add ${veth} type veth peer name eth0 netns ${ns}\nlink set ${veth} master ${this.bridge} up\n`);
     const batch = [
       `link set lo up`,
-      `addr add ${ip}/${this.cidr.prefix} dev eth0`,
+      `addr add ${ip}/${this.podPrefix} dev eth0`,
       `link set eth0 up`,
+      // Beyond the cluster CIDR (if any), the host is reached through this node's gateway.
       `route add default via ${gatewayOf(this.cidr)}`,
     ].join('\n');
     await run(this.ip, ['-n', ns, '-batch', '-'], `${batch}\n`);

@@ -44,6 +44,12 @@ export interface ProcessRuntimeOptions {
   instanceDir?: string;
   /** The node's pod CIDR (IPv4); without it pods use the host network. */
   podCIDR?: string;
+  /**
+   * The pod network of the whole cluster, containing podCIDR. Every runtime given the same one
+   * joins its node bridge to one shared bridge, and pods get its prefix length: pods on
+   * different nodes of the machine reach each other by pod IP, bridged, never routed.
+   */
+  clusterCIDR?: string;
   log?: RuntimeLogger;
   /** Rotation of each container's CRI log: size per file and rotated files kept (default 10 MiB, 4). */
   logRotation?: { maxBytes: number; maxFiles: number };
@@ -95,7 +101,10 @@ export class ProcessRuntime implements Runtime {
     this.log = opts.log ?? silent;
   }
 
-  /** Throws PodCIDRInUseError when another interface on the machine has an address in podCIDR. */
+  /**
+   * Throws PodCIDRInUseError when another interface on the machine has an address in podCIDR,
+   * ClusterLinkError when the node bridge cannot join the cluster's shared bridge.
+   */
   static async create(opts: ProcessRuntimeOptions): Promise<ProcessRuntime> {
     const probe = await probeCapabilities({ podCIDR: opts.podCIDR });
     await mkdir(path.join(opts.rootDir, 'pods'), { recursive: true });
@@ -103,7 +112,7 @@ export class ProcessRuntime implements Runtime {
     let network: PodNetwork | undefined;
     const caps = probe.capabilities;
     if (caps.network && opts.podCIDR && probe.tools.ip) {
-      network = new PodNetwork(probe.tools.ip, names, opts.podCIDR, path.join(opts.rootDir, 'ipam'));
+      network = new PodNetwork(probe.tools.ip, names, opts.podCIDR, path.join(opts.rootDir, 'ipam'), opts.clusterCIDR);
       try {
         await network.ensureBridge();
       } catch (err) {
@@ -112,6 +121,13 @@ export class ProcessRuntime implements Runtime {
         network = undefined;
         caps.network = false;
         caps.limitations.push(`cannot create the node bridge (${(err as Error).message}): pods use the host network`);
+      }
+      try {
+        await network?.ensureClusterLink();
+      } catch (err) {
+        // A node cut off from the rest of its cluster must say so, not run half-connected pods.
+        await network?.removeBridge();
+        throw err;
       }
     }
     const rt = new ProcessRuntime(caps, probe.tools, new Cgroups(probe.cgroups, names.cgroup), network, names, opts);

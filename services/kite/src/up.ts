@@ -145,6 +145,8 @@ export async function up(opts: UpOptions, log: Logger): Promise<number> {
       '--apiserver', grpc,
       '--root-dir', path.resolve(opts.dataDir, 'nodes', name),
       '--pod-cidr', nodePodCIDR(opts.clusterCIDR, i),
+      // One L2 segment for every node's pods: pod IPs reach across nodes without host routing.
+      '--cluster-cidr', opts.clusterCIDR.text,
       '--profile', opts.profile,
       '--streaming-listen', '127.0.0.1:0',
       '--metrics-listen', '127.0.0.1:0',

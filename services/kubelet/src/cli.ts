@@ -22,6 +22,7 @@ export function kubeletCommand(): Command {
     .addOption(envOption(C, '--crash-backoff-max <duration>', 'longest CrashLoopBackOff delay (kubernetes 5m, fast 10s)'))
     .addOption(envOption(C, '--crash-backoff-reset <duration>', 'a container that ran this long restarts without delay (kubernetes 10m, fast 10s)'))
     .addOption(envOption(C, '--pod-cidr <cidr>', "the node's pod CIDR (IPv4); without it pods share the host network"))
+    .addOption(envOption(C, '--cluster-cidr <cidr>', "the cluster's pod network (IPv4, containing --pod-cidr): kubelets on this machine with the same one join their node bridges to one shared bridge, so pods reach other nodes' pods by pod IP (bridged, not routed)"))
     .addOption(envOption(C, '--node-labels <k=v,...>', 'extra labels for the Node'))
     .addOption(envOption(C, '--register-with-taints <key=value:Effect,...>', 'taints the Node registers with'))
     .addOption(envOption(C, '--capacity-cpu <quantity>', 'CPU capacity (default: the number of CPUs)'))

@@ -2,7 +2,7 @@ import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Informer, KiteApiError, KiteClient } from '@kite/client';
 import { createMetricsRegistry, startHealthServer, StartupError, type HealthServer, type Logger } from '@kite/common';
-import { ImageCatalog, PodCIDRInUseError, ProcessRuntime } from '@kite/runtime';
+import { ClusterLinkError, ImageCatalog, PodCIDRInUseError, ProcessRuntime } from '@kite/runtime';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { EventRecorder } from './events.js';
 import { NodeAgent } from './node/node-agent.js';
@@ -38,10 +38,12 @@ export async function startKubelet(opts: CompiledKubeletOptions, log: Logger): P
     instanceDir: path.resolve(opts.rootDir),
     nodeName: opts.nodeName,
     ...(opts.podCIDR !== undefined ? { podCIDR: opts.podCIDR } : {}),
+    ...(opts.clusterCIDR !== undefined ? { clusterCIDR: opts.clusterCIDR } : {}),
     log: log.child({ component: 'runtime' }),
     logRotation: { maxBytes: opts.logMaxBytes, maxFiles: opts.logMaxFiles },
   }).catch((err: unknown) => {
     if (err instanceof PodCIDRInUseError) throw new StartupError(`--pod-cidr ${err.podCIDR}: interface ${err.iface} already has address ${err.address} in it (another cluster's node?); give this node a pod CIDR no interface uses`);
+    if (err instanceof ClusterLinkError) throw new StartupError(`--cluster-cidr ${opts.clusterCIDR}: ${err.message}`);
     throw err;
   });
   const recovered = await runtime.recover();

@@ -16,6 +16,12 @@ describe('compileKubeletOptions', () => {
     expect(k.taints).toEqual([{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }, { key: 'spot', effect: 'PreferNoSchedule' }]);
   });
 
+  it('takes --cluster-cidr with a --pod-cidr inside it', () => {
+    expect(compileKubeletOptions({ nodeName: 'n1', podCidr: '10.244.1.0/24', clusterCidr: '10.244.0.0/16' })).toMatchObject({ podCIDR: '10.244.1.0/24', clusterCIDR: '10.244.0.0/16' });
+    expect(compileKubeletOptions({ nodeName: 'n1', podCidr: '10.244.1.0/24', clusterCidr: ' 10.244.1.0/24 ' }).clusterCIDR).toBe('10.244.1.0/24');
+    expect(compileKubeletOptions({ nodeName: 'n1', podCidr: '10.244.1.0/24', clusterCidr: '' }).clusterCIDR).toBeUndefined();
+  });
+
   it.each([
     [undefined, '127.0.0.1'],
     ['172.28.0.11', '172.28.0.11'],
@@ -29,6 +35,12 @@ describe('compileKubeletOptions', () => {
     [{ profile: 'slow' }, '--profile must be kubernetes or fast'],
     [{ nodeName: 'bad_name' }, '--node-name must be a DNS subdomain'],
     [{ podCidr: '10.0.0.0' }, '--pod-cidr must be an IPv4 CIDR'],
+    [{ podCidr: '10.244.1.0/24', clusterCidr: '10.244.0.0' }, '--cluster-cidr must be an IPv4 CIDR, got "10.244.0.0"'],
+    [{ podCidr: '10.244.1.0/24', clusterCidr: '10.244.1.0/16' }, '--cluster-cidr 10.244.1.0/16: host bits are set (did you mean 10.244.0.0/16?)'],
+    [{ podCidr: '10.244.1.0/24', clusterCidr: '0.0.0.0/0' }, '--cluster-cidr 0.0.0.0/0: the prefix must be /8 or longer'],
+    [{ podCidr: '10.245.1.0/24', clusterCidr: '10.244.0.0/16' }, '--cluster-cidr 10.244.0.0/16 does not contain --pod-cidr 10.245.1.0/24'],
+    [{ podCidr: '10.244.0.0/16', clusterCidr: '10.244.1.0/24' }, '--cluster-cidr 10.244.1.0/24 does not contain --pod-cidr 10.244.0.0/16'],
+    [{ clusterCidr: '10.244.0.0/16' }, '--cluster-cidr needs --pod-cidr'],
     [{ capacityPods: '0' }, '--capacity-pods must be a positive integer'],
     [{ nodeLeaseRenewInterval: 'soon' }, '--node-lease-renew-interval: invalid duration'],
     [{ crashBackoffInitial: '1m', crashBackoffMax: '10s' }, '--crash-backoff-max must not be shorter'],

@@ -31,6 +31,11 @@ export interface KubeletOptions {
   crashBackoffReset?: string;
   /** The node's pod CIDR (IPv4): where pod IPs come from. */
   podCidr?: string;
+  /**
+   * The whole cluster's pod network (IPv4, containing --pod-cidr). Kubelets on one machine given
+   * the same one put their node bridges on one shared bridge: their pods reach each other by pod IP.
+   */
+  clusterCidr?: string;
   /** Extra node labels, `k=v,k2=v2`. */
   nodeLabels?: string;
   /** Taints to register with, `key=value:Effect,key:Effect`. */
@@ -63,6 +68,8 @@ export interface CompiledKubeletOptions {
   statusReportMs: number;
   backoff: { initialMs: number; maxMs: number; resetAfterMs: number };
   podCIDR?: string;
+  /** Canonical (`10.244.0.0/16`); only with podCIDR, which it contains. */
+  clusterCIDR?: string;
   labels: Record<string, string>;
   taints: Taint[];
   cpuMillis: number;
@@ -150,6 +157,31 @@ export function parseTaints(text: string): Taint[] {
 
 const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d|[12]\d|3[0-2])$/;
 
+/** An IPv4 CIDR as its first address and prefix length; undefined if it is not one. */
+function cidr(text: string): { base: number; prefix: number } | undefined {
+  const m = CIDR.exec(text);
+  if (!m || m.slice(1, 5).some((x) => Number(x) > 255)) return undefined;
+  const addr = m.slice(1, 5).reduce((acc, o) => acc * 256 + Number(o), 0);
+  const prefix = Number(m[5]);
+  return { base: addr - (addr % 2 ** (32 - prefix)), prefix };
+}
+
+const formatIp = (n: number): string => [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
+
+/** --cluster-cidr, checked against --pod-cidr (already checked); returns it canonical. */
+function clusterCIDR(text: string, podCidr: string | undefined): string {
+  const c = cidr(text.trim());
+  if (!c) throw new OptionsError(`--cluster-cidr must be an IPv4 CIDR, got ${JSON.stringify(text)}`);
+  const canonical = `${formatIp(c.base)}/${c.prefix}`;
+  if (canonical !== text.trim()) throw new OptionsError(`--cluster-cidr ${text}: host bits are set (did you mean ${canonical}?)`);
+  if (c.prefix < 8) throw new OptionsError(`--cluster-cidr ${text}: the prefix must be /8 or longer`);
+  if (podCidr === undefined || podCidr === '') throw new OptionsError('--cluster-cidr needs --pod-cidr: without a pod CIDR, pods use the host network');
+  const pod = cidr(podCidr) as { base: number; prefix: number };
+  const inside = c.prefix <= pod.prefix && pod.base - (pod.base % 2 ** (32 - c.prefix)) === c.base;
+  if (!inside) throw new OptionsError(`--cluster-cidr ${canonical} does not contain --pod-cidr ${podCidr}`);
+  return canonical;
+}
+
 export function compileKubeletOptions(o: KubeletOptions): CompiledKubeletOptions {
   const profileName = o.profile ?? 'kubernetes';
   if (profileName !== 'kubernetes' && profileName !== 'fast') throw new OptionsError(`--profile must be kubernetes or fast, got ${JSON.stringify(profileName)}`);
@@ -157,10 +189,7 @@ export function compileKubeletOptions(o: KubeletOptions): CompiledKubeletOptions
   const nodeName = (o.nodeName ?? os.hostname()).toLowerCase();
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(nodeName) || nodeName.length > 253)
     throw new OptionsError(`--node-name must be a DNS subdomain, got ${JSON.stringify(nodeName)}`);
-  if (o.podCidr !== undefined && o.podCidr !== '') {
-    const m = CIDR.exec(o.podCidr);
-    if (!m || m.slice(1, 5).some((x) => Number(x) > 255)) throw new OptionsError(`--pod-cidr must be an IPv4 CIDR, got ${JSON.stringify(o.podCidr)}`);
-  }
+  if (o.podCidr !== undefined && o.podCidr !== '' && cidr(o.podCidr) === undefined) throw new OptionsError(`--pod-cidr must be an IPv4 CIDR, got ${JSON.stringify(o.podCidr)}`);
   const machine = machineCapacity();
   const compiled: CompiledKubeletOptions = {
     nodeName,
@@ -190,6 +219,7 @@ export function compileKubeletOptions(o: KubeletOptions): CompiledKubeletOptions
   if (compiled.backoff.maxMs < compiled.backoff.initialMs) throw new OptionsError('--crash-backoff-max must not be shorter than --crash-backoff-initial');
   if (compiled.leaseDurationSeconds * 1000 <= compiled.leaseRenewMs) throw new OptionsError('--node-lease-duration-seconds must be longer than --node-lease-renew-interval');
   if (o.podCidr !== undefined && o.podCidr !== '') compiled.podCIDR = o.podCidr;
+  if (o.clusterCidr !== undefined && o.clusterCidr !== '') compiled.clusterCIDR = clusterCIDR(o.clusterCidr, o.podCidr);
   if (o.imageCatalog !== undefined && o.imageCatalog !== '') compiled.imageCatalog = o.imageCatalog;
   return compiled;
 }
