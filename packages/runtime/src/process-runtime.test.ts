@@ -231,6 +231,29 @@ describe.skipIf(!isRoot)('ProcessRuntime (as root: real namespaces and cgroups)'
     }
   });
 
+  it('makes the files an image creates at start during setup, where it can and only if missing', async () => {
+    const sb = await sandbox('created');
+    const logs = path.join(rootDir, 'created-logs');
+    const ro = path.join(rootDir, 'created-ro');
+    await mkdir(logs);
+    await mkdir(ro);
+    await writeFile(path.join(logs, 'kept.log'), 'old line\n');
+    const { id } = await rt.start(
+      container(sb, 'c', [BUSYBOX, 'sleep', '1000'], {
+        mounts: [
+          { hostPath: logs, containerPath: '/var/log/app', readOnly: false },
+          { hostPath: ro, containerPath: '/etc/app', readOnly: true },
+        ],
+        createdAtStart: ['/var/log/app/access.log', '/var/log/app/kept.log', '/etc/app/x.log', '/missing/dir/y.log'],
+      }),
+    );
+    // There once start() resolves, before the program has done anything.
+    expect(await readFile(path.join(logs, 'access.log'), 'utf8')).toBe('');
+    expect(await readFile(path.join(logs, 'kept.log'), 'utf8')).toBe('old line\n');
+    expect(existsSync(path.join(ro, 'x.log'))).toBe(false);
+    await rt.stop(id, 0);
+  });
+
   it('execs in the container: namespaces, env, stdin, exit codes, a tty', async () => {
     const sb = await sandbox('exec');
     const { id } = await rt.start(

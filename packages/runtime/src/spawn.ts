@@ -54,6 +54,9 @@ export function setupScript(spec: ContainerSpec, ctx: LaunchContext): string {
     // The hostname first: the sandbox directory may lie under the node's /tmp, hidden after the mounts.
     if (spec.sandbox.netns) lines.push(`read -r h < ${q(path.join(spec.sandbox.dir, 'etc-hostname'))}`, `printf '%s\\n' "$h" > /proc/sys/kernel/hostname`);
     lines.push(`${q(ctx.tools.mount ?? 'mount')} -a -T ${q(fstabPath(ctx))}`);
+    // Best effort: a read-only or missing directory leaves the file to the program. Not `:`,
+    // a special built-in, whose failed redirection would end the shell.
+    for (const f of spec.createdAtStart ?? []) lines.push(`{ true >> ${q(f)}; } 2>/dev/null || true`);
   }
   if (spec.workingDir) lines.push(`[ -d ${q(spec.workingDir)} ] || mkdir -p ${q(spec.workingDir)}`, `cd ${q(spec.workingDir)}`);
   lines.push('} 2>&3');

@@ -65,6 +65,8 @@ export interface ContainerSpec {
   env: Record<string, string>;
   workingDir?: string;
   mounts: MountSpec[];
+  /** Container paths made empty files during setup when missing (ImageConfig.createdAtStart). */
+  createdAtStart?: string[];
   /** Bytes; undefined for no limit. */
   memoryLimitBytes?: number;
   /** Millicores; undefined for no quota. */

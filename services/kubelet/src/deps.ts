@@ -16,6 +16,8 @@ export interface ResolvedImage {
   mounts: MountSpec[];
   /** Directories to put first on PATH (e.g. busybox applet links). */
   pathPrefix: string[];
+  /** Files the program creates as it starts, made during container setup (nginx's access log). */
+  createdAtStart?: string[];
 }
 
 export interface ImageResolver {

@@ -29,6 +29,8 @@ export interface ResolvedImage {
   mounts: MountSpec[];
   /** Directories to put before `env.PATH` (busybox applet links, programs outside the image PATH). */
   pathPrefix: string[];
+  /** See ImageConfig.createdAtStart. */
+  createdAtStart?: string[];
 }
 
 /** What one entry gives for one container. */
@@ -39,6 +41,12 @@ export interface ImageConfig {
   workingDir?: string;
   mounts?: MountSpec[];
   pathPrefix?: string[];
+  /**
+   * Files the program creates the moment it starts (nginx's access log), made empty by the
+   * container's setup when missing: a container started after this one then finds them, as on
+   * Kubernetes, where creating the next container takes far longer than this program's start.
+   */
+  createdAtStart?: string[];
 }
 
 export interface BuildContext {
@@ -136,6 +144,7 @@ export class ImageCatalog {
       pathPrefix: config.pathPrefix ?? [],
     };
     if (config.workingDir !== undefined) resolved.workingDir = config.workingDir;
+    if (config.createdAtStart !== undefined && config.createdAtStart.length > 0) resolved.createdAtStart = config.createdAtStart;
     resolved.imageID = `${qualifiedRepository(ref)}@sha256:${identity(key, resolved, containerDir)}`;
     return resolved;
   }

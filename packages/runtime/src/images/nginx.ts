@@ -136,6 +136,12 @@ export const nginxImage: ImageBuilder = {
       await writeFile(path.join(html, 'index.html'), WELCOME);
       mounts.push({ hostPath: html, containerPath: NGINX_HTML, readOnly: false });
     }
-    return { cmd: [nginx, '-c', mounted ? '/etc/nginx/nginx.conf' : confPath, '-g', 'daemon off;'], mounts, pathPrefix: extraPathFor(nginx) };
+    return {
+      cmd: [nginx, '-c', mounted ? '/etc/nginx/nginx.conf' : confPath, '-g', 'daemon off;'],
+      mounts,
+      pathPrefix: extraPathFor(nginx),
+      // The sidecar pattern tails it from a shared volume; see ImageConfig.createdAtStart.
+      ...(mounted ? { createdAtStart: [`${NGINX_LOG_DIR}/access.log`] } : {}),
+    };
   },
 };

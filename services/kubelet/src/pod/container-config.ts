@@ -68,6 +68,7 @@ export function containerSpec(i: ContainerInputs): ContainerSpec {
     mounts,
     logPath: i.logPath,
   };
+  if (i.image.createdAtStart !== undefined) spec.createdAtStart = i.image.createdAtStart;
   const wd = c.workingDir !== undefined && c.workingDir !== '' ? c.workingDir : i.image.workingDir;
   if (wd !== undefined) spec.workingDir = wd;
   const mem = quantity(c.resources?.limits?.memory);
