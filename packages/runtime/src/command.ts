@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 
 /** Runs a host tool and resolves with its stdout; rejects with its stderr in the message. */
 export function run(file: string, args: string[], input?: string): Promise<string> {
@@ -28,5 +29,15 @@ export async function waitFor<T>(check: () => Promise<T | undefined>, timeoutMs:
     if (value !== undefined) return value;
     if (Date.now() >= deadline) return undefined;
     await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** PIDs of a process's children (none when it is gone). */
+export async function childrenOf(pid: number): Promise<number[]> {
+  try {
+    const text = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8');
+    return text.split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
   }
 }

@@ -9,8 +9,12 @@ import { lstat, mkdir, rm, stat, symlink, writeFile, chmod } from 'node:fs/promi
 import path from 'node:path';
 import type { ContainerSpec, MountSpec } from './types.js';
 
-/** Device nodes a container gets from the node; nothing else of the node's /dev is visible. */
-export const DEVICES = ['null', 'zero', 'full', 'random', 'urandom', 'tty', 'ptmx'];
+/**
+ * Device nodes a container gets from the node; nothing else of the node's /dev is visible. Not
+ * ptmx: the node's /dev/ptmx bound alone finds no `pts` beside it (the kernel looks for one in
+ * the same mount) and fails with ENOENT, so /dev/ptmx is a link to pts/ptmx, as runc makes it.
+ */
+export const DEVICES = ['null', 'zero', 'full', 'random', 'urandom', 'tty'];
 
 export interface MountPlanContext {
   /** Per-container directory on the node backing its private /tmp. */
@@ -130,6 +134,7 @@ export async function prepareMounts(spec: ContainerSpec, ctx: MountPlanContext, 
   await Promise.all([
     ...DEVICES.map((d) => writeFile(path.join(ctx.devDir, d), '')),
     symlink('/proc/self/fd', path.join(ctx.devDir, 'fd')),
+    symlink('pts/ptmx', path.join(ctx.devDir, 'ptmx')),
     ...['stdin', 'stdout', 'stderr'].map((n, i) => symlink(`/proc/self/fd/${i}`, path.join(ctx.devDir, n))),
   ]);
   if (plan.tmpDir !== undefined) {

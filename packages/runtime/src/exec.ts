@@ -3,8 +3,9 @@ import { readlink } from 'node:fs/promises';
 import { constants } from 'node:os';
 import path from 'node:path';
 import type { HostTools } from './capabilities.js';
-import { run, shQuote, waitFor } from './command.js';
-import { childrenOf, containerEnv, DEFAULT_PATH } from './spawn.js';
+import { shQuote } from './command.js';
+import { ptyResizer, SCRIPT_FLAGS, ttyEnv } from './pty.js';
+import { containerEnv, DEFAULT_PATH } from './spawn.js';
 import type { ExecSession } from './types.js';
 
 export interface ExecTarget {
@@ -29,8 +30,8 @@ export function execCommand(
   req: ExecRequest,
   cwd?: string,
 ): { argv: string[]; env: Record<string, string> } {
-  const env = containerEnv({ ...target.env, ...req.env });
-  if (req.tty && !('TERM' in env)) env.TERM = 'xterm';
+  const plain = containerEnv({ ...target.env, ...req.env });
+  const env = req.tty ? ttyEnv(plain) : plain;
   const inner: string[] = [];
   if (target.namespaces && tools.nsenter) {
     inner.push(tools.nsenter, `--target=${target.initPid}`, '--net', '--mount', '--pid', '--uts', '--wd', '--');
@@ -42,8 +43,7 @@ export function execCommand(
   const prefix = tools.setpriv ? [tools.setpriv, '--pdeathsig', 'KILL', '--'] : [];
   const spawnEnv: Record<string, string> = { PATH: DEFAULT_PATH, SHELL: tools.sh };
   if (req.tty && tools.script) {
-    // script(1) gives the command a pseudo-terminal without native modules; -e keeps its exit code.
-    steps.push(`exec ${shQuote(tools.script)} -qfec "$KITE_EXEC" /dev/null`);
+    steps.push(`exec ${shQuote(tools.script)} ${SCRIPT_FLAGS} "$KITE_EXEC" /dev/null`);
     spawnEnv.KITE_EXEC = inner.map(shQuote).join(' ');
     return { argv: [...prefix, tools.sh, '-c', steps.join('; ')], env: spawnEnv };
   }
@@ -73,10 +73,7 @@ export async function startExec(tools: HostTools, target: ExecTarget, req: ExecR
     stdout: child.stdout!,
     stderr: child.stderr!,
     exit,
-    resize(cols: number, rows: number) {
-      if (!req.tty || !tools.stty) return;
-      void resizePty(tools.stty, pid, cols, rows);
-    },
+    resize: ptyResizer(req.tty ? tools.stty : undefined, pid),
     kill() {
       try {
         process.kill(-pid, 'SIGKILL');
@@ -85,20 +82,4 @@ export async function startExec(tools: HostTools, target: ExecTarget, req: ExecR
       }
     },
   };
-}
-
-/** Sets the window size on the terminal script(1) made, found through its child's stdin. */
-async function resizePty(stty: string, scriptPid: number, cols: number, rows: number): Promise<void> {
-  const tty = await waitFor(
-    async () => {
-      for (const kid of await childrenOf(scriptPid)) {
-        const link = await readlink(`/proc/${kid}/fd/0`).catch(() => '');
-        if (link.startsWith('/dev/pts/')) return link;
-      }
-      return undefined;
-    },
-    1_000,
-    10,
-  );
-  if (tty) await run(stty, ['-F', tty, 'cols', String(cols), 'rows', String(rows)]).catch(() => undefined);
 }

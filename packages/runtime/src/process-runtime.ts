@@ -8,12 +8,15 @@ import { PassThrough, Writable } from 'node:stream';
 import { probeCapabilities, type HostTools } from './capabilities.js';
 import { Cgroups } from './cgroups.js';
 import { startExec } from './exec.js';
+import { ptyResizer } from './pty.js';
 import { createLogWriter, type LogWriter } from './logs/index.js';
 import { hostNames, type HostNames } from './host-names.js';
 import { PodCIDRInUseError, PodNetwork } from './network.js';
 import { podDir, podDirUids, readPodState, removePodDir, writePodDir } from './sandbox.js';
-import { childrenOf, launch } from './spawn.js';
+import { childrenOf } from './command.js';
+import { launch } from './spawn.js';
 import type {
+  AttachOptions,
   ContainerInfo,
   ContainerSpec,
   ExecOptions,
@@ -66,6 +69,8 @@ interface ContainerRecord {
   child: ChildProcess;
   initPid: number;
   appPid: number;
+  /** Sets the size of a tty container's terminal (does nothing without a tty). */
+  resize: (cols: number, rows: number) => void;
   cgroupDirs: string[];
   startedAt: Date;
   exited: Promise<ExitStatus>;
@@ -213,7 +218,7 @@ export class ProcessRuntime implements Runtime {
       await this.cgroups.removeContainer(uid, key);
       throw err;
     }
-    const { child, exited, drained, initPid, appPid } = launched;
+    const { child, exited, drained, initPid, appPid, ptyPid } = launched;
     const record: ContainerRecord = {
       id,
       spec,
@@ -221,6 +226,7 @@ export class ProcessRuntime implements Runtime {
       child,
       initPid,
       appPid,
+      resize: ptyResizer(this.tools.stty, ptyPid),
       cgroupDirs,
       startedAt: new Date(),
       exited: exited.then(({ code, signal }) => this.finish(record, code, signal, drained, logWriter)),
@@ -319,9 +325,10 @@ export class ProcessRuntime implements Runtime {
 
   /**
    * Joins a running container's own stdio (kubectl attach): output from now on, stdin when the
-   * container keeps it open. Ending the session detaches; it never stops the container.
+   * container keeps it open. Ending the session detaches; it never stops the container, but with
+   * stdinOnce the first session that fed stdin closes it when it ends, and the program sees EOF.
    */
-  attach(id: string): ExecSession {
+  attach(id: string, opts: AttachOptions = {}): ExecSession {
     const record = this.running(id);
     const stdout = new PassThrough();
     const stderr = new PassThrough();
@@ -335,11 +342,19 @@ export class ProcessRuntime implements Runtime {
     };
     record.output.on('stdout', onOut);
     record.output.on('stderr', onErr);
-    const containerStdin = record.child.stdin;
+    // A tty container without spec.stdin has a pipe too (see launch), which is not for attach.
+    const containerStdin = record.spec.stdin ? record.child.stdin : null;
+    const closeOnce = (): void => {
+      if (record.spec.stdinOnce && opts.stdin !== false) containerStdin?.end();
+    };
     const stdin = new Writable({
       write(chunk: Buffer, _enc, cb) {
-        if (containerStdin && !containerStdin.destroyed) containerStdin.write(chunk, () => cb());
+        if (containerStdin && !containerStdin.writableEnded && !containerStdin.destroyed) containerStdin.write(chunk, () => cb());
         else cb();
+      },
+      final(cb) {
+        closeOnce();
+        cb();
       },
     });
     return {
@@ -350,8 +365,11 @@ export class ProcessRuntime implements Runtime {
         detach();
         return s.exitCode;
       }),
-      resize() {},
-      kill: detach,
+      resize: record.resize,
+      kill() {
+        detach();
+        closeOnce();
+      },
     };
   }
 

@@ -3,8 +3,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { HostTools } from './capabilities.js';
-import { shQuote, waitFor } from './command.js';
+import { childrenOf, shQuote, waitFor } from './command.js';
 import { prepareMounts } from './container-mounts.js';
+import { SCRIPT_FLAGS, ttyEnv } from './pty.js';
 import type { ContainerSpec, RuntimeCapabilities } from './types.js';
 
 export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -28,13 +29,25 @@ export interface Launched {
   drained: Promise<void>;
   /** Host PID of the shell that is the container's PID 1 (the target for nsenter). */
   initPid: number;
-  /** Host PID of the container's program, child of that shell (0 if it ended at once). */
+  /** Host PID of the container's program, child of that shell or of script (0 if it ended at once). */
   appPid: number;
+  /** Host PID of script(1) holding a tty container's terminal, between shell and program (else 0). */
+  ptyPid: number;
 }
 
 /** The container's environment: exactly what the spec says, with a PATH if it has none. */
 export function containerEnv(env: Record<string, string>): Record<string, string> {
   return 'PATH' in env ? { ...env } : { PATH: DEFAULT_PATH, ...env };
+}
+
+/**
+ * What script(1) runs for a tty container (undefined without a tty, or without script on the
+ * node). `exec`: the program is script's own child, the one stop signals and a resize finds.
+ */
+export function ttyCommand(spec: ContainerSpec, tools: HostTools): string | undefined {
+  if (!spec.tty || !tools.script) return undefined;
+  const env = Object.entries(ttyEnv(containerEnv(spec.env))).map(([k, v]) => `${k}=${v}`);
+  return `exec ${[tools.env, '-i', ...env, ...spec.argv].map(shQuote).join(' ')}`;
 }
 
 /**
@@ -61,6 +74,12 @@ export function setupScript(spec: ContainerSpec, ctx: LaunchContext): string {
   if (spec.workingDir) lines.push(`[ -d ${q(spec.workingDir)} ] || mkdir -p ${q(spec.workingDir)}`, `cd ${q(spec.workingDir)}`);
   lines.push('} 2>&3');
   lines.push(`echo ready >&3`, `exec 3>&-`);
+  const tty = ttyCommand(spec, ctx.tools);
+  if (tty !== undefined) {
+    // script runs its command with $SHELL -c; the node's shell, whatever the kubelet's SHELL.
+    lines.push(`set +e`, `SHELL=${q(ctx.tools.sh)} ${q(ctx.tools.script!)} ${SCRIPT_FLAGS} ${q(tty)} /dev/null`, 'exit $?');
+    return lines.join('\n');
+  }
   const env = Object.entries(containerEnv(spec.env)).map(([k, v]) => q(`${k}=${v}`));
   lines.push(`set +e`, `${q(ctx.tools.env)} -i ${env.join(' ')} "$@"`, 'exit $?');
   return lines.join('\n');
@@ -88,25 +107,20 @@ export function containerCommand(spec: ContainerSpec, ctx: LaunchContext): strin
 }
 
 /**
- * True once `pid` is neither the setup shell's forked copy nor `env` (or is gone). Compared by
- * what it is not: a program may rewrite its own command line (nginx does).
+ * True once `pid` is past the steps on the way to the program (or is gone). Compared by what it
+ * is not: a program may rewrite its own command line (nginx does).
  */
-async function runsProgram(pid: number, shell: string, envPrefix: string, gone: () => boolean): Promise<true | undefined> {
+async function runsProgram(pid: number, onTheWay: (cmdline: string) => boolean, gone: () => boolean): Promise<true | undefined> {
   if (gone()) return true;
   try {
     const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8');
-    return cmdline === '' || (cmdline !== shell && !cmdline.startsWith(envPrefix)) ? true : undefined;
+    if (cmdline !== '') return onTheWay(cmdline) ? undefined : true;
+    // Empty for a zombie, and also, often, halfway through an execve (new memory, no arguments
+    // yet): between sh and env, or env and the program.
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    return stat.charAt(stat.lastIndexOf(')') + 2) === 'Z' ? true : undefined;
   } catch {
     return true; // already exited
-  }
-}
-
-export async function childrenOf(pid: number): Promise<number[]> {
-  try {
-    const text = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8');
-    return text.split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    return [];
   }
 }
 
@@ -121,11 +135,14 @@ export async function launch(
 ): Promise<Launched> {
   if (ctx.capabilities.mounts) await prepareMounts(spec, ctx, fstabPath(ctx));
   const [file, ...args] = containerCommand(spec, ctx);
+  const tty = ttyCommand(spec, ctx.tools);
   const child = spawn(file!, args, {
     env: { PATH: DEFAULT_PATH },
     // Like an image without WORKDIR; never the kubelet's own directory.
     cwd: '/',
-    stdio: [spec.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe', 'pipe'],
+    // A terminal's program reads it, not stdin: script gets a pipe nobody writes to rather than
+    // /dev/null, whose EOF it would pass on as ^D.
+    stdio: [spec.stdin || tty !== undefined ? 'pipe' : 'ignore', 'pipe', 'pipe', 'pipe'],
     // Its own process group: a terminal's ^C to the kubelet must not reach containers directly.
     detached: true,
   });
@@ -149,6 +166,8 @@ export async function launch(
     child.once('error', () => resolve(false));
   });
   if (!spawned || child.pid === undefined) throw new Error(`cannot start ${file}`);
+  // Writing to a program that has stopped reading must not crash the kubelet (EPIPE).
+  child.stdin?.on('error', () => undefined);
   const pid = child.pid;
 
   const setup = child.stdio[3] as Readable;
@@ -170,13 +189,22 @@ export async function launch(
   // A container may be done before we look: then its PIDs no longer matter.
   const firstChild = async (parent: number): Promise<number | undefined> => (await childrenOf(parent))[0] ?? (gone ? 0 : undefined);
   const initPid = isolated ? ((await waitFor(() => firstChild(pid), 2_000, 2)) ?? 0) || pid : pid;
-  const appPid = (await waitFor(() => firstChild(initPid), 2_000, 2)) ?? 0;
+  let appPid = (await waitFor(() => firstChild(initPid), 2_000, 2)) ?? 0;
+  let ptyPid = 0;
+  if (tty !== undefined && appPid > 0) {
+    ptyPid = appPid;
+    appPid = (await waitFor(() => firstChild(ptyPid), 2_000, 2)) ?? 0;
+  }
   // Started means the program runs, as runc's start returns once its process has exec'd: the
-  // shell's forked child becomes `env`, then the program. The next container of the pod starts
+  // shell's forked child becomes `env`, then the program (on a tty, script's child is a fork of
+  // script, then `sh -c` with the command, then `env`). The next container of the pod starts
   // only after this one, so a sidecar finds what the program before it creates at once.
   if (appPid > 0) {
+    const envPrefix = `${ctx.tools.env}\0`;
     const shell = await readFile(`/proc/${initPid}/cmdline`, 'utf8').catch(() => '');
-    await waitFor(() => runsProgram(appPid, shell, `${ctx.tools.env}\0`, () => gone), 2_000, 1);
+    const onTheWay =
+      tty !== undefined ? (c: string) => c.includes(`\0${tty}\0`) || c.startsWith(envPrefix) : (c: string) => c === shell || c.startsWith(envPrefix);
+    await waitFor(() => runsProgram(appPid, onTheWay, () => gone), 2_000, 1);
   }
-  return { child, exited, drained, initPid, appPid };
+  return { child, exited, drained, initPid, appPid, ptyPid };
 }

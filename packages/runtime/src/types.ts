@@ -75,6 +75,9 @@ export interface ContainerSpec {
   logPath: string;
   /** Keep stdin open for `kubectl attach -i` (spec.stdin). */
   stdin?: boolean;
+  /** Close stdin when the first attach session feeding it ends (spec.stdinOnce). */
+  stdinOnce?: boolean;
+  /** Run the program on a pseudo-terminal: its stdio, and what the log and attach carry. */
   tty?: boolean;
 }
 
@@ -113,6 +116,11 @@ export interface ExecSession {
   exit: Promise<number>;
   resize(cols: number, rows: number): void;
   kill(): void;
+}
+
+export interface AttachOptions {
+  /** Whether the session feeds the container's stdin (default true). */
+  stdin?: boolean;
 }
 
 export interface Runtime {

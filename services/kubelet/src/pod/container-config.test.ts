@@ -62,4 +62,10 @@ describe('containerSpec', () => {
     expect(none.memoryLimitBytes).toBeUndefined();
     expect(none.cpuLimitMillis).toBeUndefined();
   });
+
+  it('passes stdin, stdinOnce and tty on (kubectl run -it), and leaves them out when unset', () => {
+    expect(spec({ stdin: true, stdinOnce: true, tty: true })).toMatchObject({ stdin: true, stdinOnce: true, tty: true });
+    const plain = spec({});
+    expect([plain.stdin, plain.stdinOnce, plain.tty]).toEqual([undefined, undefined, undefined]);
+  });
 });

@@ -76,6 +76,7 @@ export function containerSpec(i: ContainerInputs): ContainerSpec {
   const cpu = quantity(c.resources?.limits?.cpu);
   if (cpu !== undefined && cpu.milli > 0n) spec.cpuLimitMillis = Number(cpu.milli);
   if (c.stdin === true) spec.stdin = true;
+  if (c.stdinOnce === true) spec.stdinOnce = true;
   if (c.tty === true) spec.tty = true;
   return spec;
 }

@@ -1,11 +1,11 @@
 import { PassThrough, Writable } from 'node:stream';
-import type { ExecSession, Runtime } from '@kite/runtime';
+import type { AttachOptions, ExecSession, Runtime } from '@kite/runtime';
 import { readLogs } from '@kite/runtime';
 import type { LogLocator } from '../streaming-contract.js';
 import { podRef, type SessionOpener } from './exec.js';
 
 /** A runtime that can join a running container's own stdio (ProcessRuntime can). */
-type AttachingRuntime = Runtime & { attach(containerID: string): ExecSession | Promise<ExecSession> };
+type AttachingRuntime = Runtime & { attach(containerID: string, opts?: AttachOptions): ExecSession | Promise<ExecSession> };
 
 const canAttach = (r: Runtime): r is AttachingRuntime => typeof (r as Partial<AttachingRuntime>).attach === 'function';
 
@@ -17,7 +17,7 @@ const canAttach = (r: Runtime): r is AttachingRuntime => typeof (r as Partial<At
 export const attachOpener =
   (runtime: Runtime, logs: LogLocator): SessionOpener =>
   async (start, containerID) => {
-    if (canAttach(runtime)) return runtime.attach(containerID);
+    if (canAttach(runtime)) return runtime.attach(containerID, { stdin: start.stdin === true });
     const loc = logs.locate(podRef(start));
     const abort = new AbortController();
     const stdout = new PassThrough();
