@@ -1,5 +1,7 @@
 import { Command } from 'commander';
-import { createLogger, envOption } from '@kite/common';
+// Subpaths: the supervisor needs no gRPC, metrics or health server of its own.
+import { createLogger } from '@kite/common/log';
+import { envOption } from '@kite/common/options';
 import { DEFAULT_CLUSTER_CIDR, parseClusterCIDR } from './cidr.js';
 import { down, nodeAction, status, upDetached } from './detach.js';
 import { up } from './up.js';

@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { apiServerBinPath } from '@kite/apiserver';
-import { controllerManagerBinPath } from '@kite/controller-manager';
-import { KUBELET_NODE_FLAGS, kubeletBinPath } from '@kite/kubelet';
-import { schedulerBinPath } from '@kite/scheduler';
-import type { Logger } from '@kite/common';
-import { storeBinPath } from '@kite/store';
+import { apiServerBinPath } from '@kite/apiserver/paths';
+import { controllerManagerBinPath } from '@kite/controller-manager/paths';
+import { KUBELET_NODE_FLAGS, kubeletBinPath } from '@kite/kubelet/paths';
+import { schedulerBinPath } from '@kite/scheduler/paths';
+import type { Logger } from '@kite/common/log';
+import { storeBinPath } from '@kite/store/paths';
 import { nodePodCIDR, type ClusterCIDR } from './cidr.js';
 import { startControlServer } from './control.js';
 import { writeKubeconfig } from './kubeconfig.js';
