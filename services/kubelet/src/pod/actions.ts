@@ -1,12 +1,13 @@
 /**
- * The three ways a probe or lifecycle hook reaches a container: a command run in it (exec), an
- * HTTP GET to the pod (200–399 passes), a TCP connect. Each reports success and a short
+ * The ways a probe or lifecycle hook reaches a container: a command run in it (exec), an HTTP
+ * GET to the pod (200–399 passes), a TCP connect, a gRPC health check (probes only). Each reports success and a short
  * output for events, and gives up after `timeoutMs`.
  */
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import type { Runtime } from '@kite/runtime';
+import { runGrpc, type GRPCAction } from './grpc-probe.js';
 import type { Container, ExecAction, HTTPGetAction, TCPSocketAction } from './types.js';
 
 export interface ActionResult {
@@ -108,7 +109,7 @@ export interface ActionTarget {
 
 /** Runs whichever action the probe or handler names. */
 export async function runAction(
-  a: { exec?: ExecAction; httpGet?: HTTPGetAction; tcpSocket?: TCPSocketAction; sleep?: { seconds: number } },
+  a: { exec?: ExecAction; httpGet?: HTTPGetAction; tcpSocket?: TCPSocketAction; grpc?: GRPCAction; sleep?: { seconds: number } },
   t: ActionTarget,
   timeoutMs: number,
   signal?: AbortSignal,
@@ -117,6 +118,7 @@ export async function runAction(
     if (a.exec !== undefined) return await runExec(t.runtime, t.containerID, a.exec, timeoutMs);
     if (a.httpGet !== undefined) return await runHttpGet(a.httpGet, t.podIP, t.container, timeoutMs);
     if (a.tcpSocket !== undefined) return await runTcp(a.tcpSocket, t.podIP, t.container, timeoutMs);
+    if (a.grpc !== undefined) return await runGrpc(a.grpc, t.podIP, timeoutMs);
     if (a.sleep !== undefined) {
       const ms = Math.min(a.sleep.seconds * 1000, timeoutMs);
       await new Promise<void>((resolve) => {
@@ -125,7 +127,7 @@ export async function runAction(
       });
       return { ok: true, output: '' };
     }
-    return { ok: false, output: 'no action given (exec, httpGet, tcpSocket or sleep)' };
+    return { ok: false, output: 'no action given (exec, httpGet, tcpSocket, grpc or sleep)' };
   } catch (err) {
     return { ok: false, output: err instanceof Error ? err.message : String(err) };
   }
