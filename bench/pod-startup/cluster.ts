@@ -3,8 +3,8 @@ import path from 'node:path';
 import { KUBELET_NODE_FLAGS } from '@kite/kubelet';
 import { startStack, type Stack } from '../apiserver/servers.js';
 import { HttpClient, json } from '../apiserver/http.js';
-import { repoRoot } from '../store/procs.js';
-import { startOwned, waitForOutput, type OwnedProc } from './procs.js';
+import { repoRoot, waitForOutput } from '../store/procs.js';
+import { startOwned, type OwnedProc } from './procs.js';
 
 export const kubeletBin = path.join(repoRoot, 'services/kubelet/dist/bin.js');
 export const schedulerBin = path.join(repoRoot, 'services/scheduler/dist/bin.js');
@@ -59,7 +59,7 @@ export async function startCluster(o: ClusterOptions, partial: Partial<Cluster>)
     {},
   );
   partial.scheduler = scheduler;
-  await waitForOutput(scheduler, 'kite-scheduler', /kite-scheduler listening on/);
+  await waitForOutput(scheduler, 'kite-scheduler', /kite-scheduler listening on/, 30_000);
 
   const run = randomBytes(3).toString('hex');
   const kubelets: KubeletNode[] = [];
@@ -87,7 +87,7 @@ export async function startCluster(o: ClusterOptions, partial: Partial<Cluster>)
     );
     kubelets.push({ name, podCIDR: podCIDRFor(i), rootDir, proc });
   }
-  for (const k of kubelets) await waitForOutput(k.proc, `kite-kubelet ${k.name}`, /kite-kubelet \S+ listening on/);
+  for (const k of kubelets) await waitForOutput(k.proc, `kite-kubelet ${k.name}`, /kite-kubelet \S+ listening on/, 30_000);
   o.say(`== kite-scheduler pid ${scheduler.pid}; kubelets ${kubelets.map((k) => `${k.name} (pid ${k.proc.pid}, ${k.podCIDR})`).join(', ')}`);
   const cluster: Cluster = { stack, grpc, scheduler, kubelets, api };
   await waitNodesReady(cluster, 30_000);

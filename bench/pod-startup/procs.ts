@@ -1,5 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { killRegistered, startProcess, type Proc } from '../store/procs.js';
 
 /**
  * Processes this bench owns directly (scheduler, kubelets). Each runs in its own process group
@@ -9,88 +10,15 @@ import { readFile } from 'node:fs/promises';
  */
 const owned = new Map<number, ChildProcess>();
 
-export interface OwnedProc {
-  pid: number;
-  exited: Promise<number | null>;
-  /** The head and tail of what it printed. */
-  output(): string;
-  /** SIGTERM, SIGKILL after `graceMs`; resolves with the exit code (-1 for a signal). */
-  stop(graceMs: number): Promise<number | null>;
-}
+export type OwnedProc = Proc;
 
 export function startOwned(cmd: string, args: string[], env: NodeJS.ProcessEnv, onLine?: (line: string) => void): OwnedProc {
-  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  if (child.pid === undefined) throw new Error(`could not start ${cmd}`);
-  const pid = child.pid;
-  owned.set(pid, child);
-  let out = '';
-  let partial = '';
-  const keep = (d: Buffer): void => {
-    const s = d.toString();
-    out += s;
-    if (out.length > 1_000_000) out = out.slice(0, 100_000) + out.slice(-400_000);
-    if (!onLine) return;
-    const text = partial + s;
-    const end = text.lastIndexOf('\n');
-    partial = end < 0 ? text : text.slice(end + 1);
-    if (end >= 0) for (const line of text.slice(0, end).split('\n')) onLine(line);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const exited = new Promise<number | null>((resolve) => {
-    child.on('exit', (code, signal) => {
-      owned.delete(pid);
-      resolve(code ?? (signal ? -1 : null));
-    });
-    child.on('error', (err) => {
-      out += `\nspawn error: ${err.message}\n`;
-      owned.delete(pid);
-      resolve(-1);
-    });
-  });
-  return {
-    pid,
-    exited,
-    output: () => out,
-    async stop(graceMs) {
-      if (!owned.has(pid)) return exited;
-      process.kill(pid, 'SIGTERM');
-      const timer = setTimeout(() => {
-        if (owned.has(pid)) process.kill(pid, 'SIGKILL');
-      }, graceMs);
-      const code = await exited;
-      clearTimeout(timer);
-      return code;
-    },
-  };
+  return startProcess(cmd, args, env, { detached: true, registry: owned, ...(onLine ? { onLine } : {}) });
 }
 
 /** For the last resort (a second ^C, an uncaught error): SIGKILL every owned process now. */
 export function killOwnedNow(): void {
-  for (const [pid, child] of owned) {
-    if (child.exitCode === null && child.signalCode === null) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-  }
-  owned.clear();
-}
-
-/** Waits for a line matching `re` in the output; fails when the process exits first or time runs out. */
-export async function waitForOutput(p: OwnedProc, what: string, re: RegExp, timeoutMs = 30_000): Promise<RegExpExecArray> {
-  const deadline = Date.now() + timeoutMs;
-  let exited = false;
-  void p.exited.then(() => (exited = true));
-  for (;;) {
-    const m = re.exec(p.output());
-    if (m) return m;
-    if (exited) throw new Error(`${what} exited before it was ready:\n${p.output().slice(-4000)}`);
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${p.output().slice(-4000)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  killRegistered(owned);
 }
 
 export interface Memory {

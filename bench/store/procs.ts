@@ -16,9 +16,9 @@ export const storeBin = path.join(repoRoot, 'services/store/dist/bin.js');
 const children = new Map<number, ChildProcess>();
 const dirs = new Set<string>();
 
-/** Stops what is left synchronously (for 'exit' and signals): SIGKILL by PID, rm -rf. */
-export function killAllNow(): void {
-  for (const [pid, child] of children) {
+/** SIGKILLs every process of `registry` still running, by PID, and forgets them. */
+export function killRegistered(registry: Map<number, ChildProcess>): void {
+  for (const [pid, child] of registry) {
     if (child.exitCode === null && child.signalCode === null) {
       try {
         process.kill(pid, 'SIGKILL');
@@ -27,7 +27,12 @@ export function killAllNow(): void {
       }
     }
   }
-  children.clear();
+  registry.clear();
+}
+
+/** Stops what is left synchronously (for 'exit' and signals): SIGKILL by PID, rm -rf. */
+export function killAllNow(): void {
+  killRegistered(children);
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   dirs.clear();
 }
@@ -77,27 +82,44 @@ export interface Proc {
   stop(graceMs?: number): Promise<number | null>;
 }
 
-export function startProcess(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Proc {
-  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export interface StartOptions {
+  /** Its own process group, so a terminal's ^C reaches only the bench. */
+  detached?: boolean;
+  /** Called with each complete line it prints (stdout and stderr). */
+  onLine?: (line: string) => void;
+  /** Where it is registered until it exits; default the registry killAllNow stops. */
+  registry?: Map<number, ChildProcess>;
+}
+
+export function startProcess(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}, o: StartOptions = {}): Proc {
+  const registry = o.registry ?? children;
+  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: o.detached === true });
   if (child.pid === undefined) throw new Error(`could not start ${cmd}`);
   const pid = child.pid;
-  children.set(pid, child);
+  registry.set(pid, child);
   let out = '';
+  let partial = '';
   const keep = (d: Buffer): void => {
-    out += d.toString();
+    const s = d.toString();
+    out += s;
     // Keep the head (startup lines) and a tail; etcdctl's progress bar can be long.
     if (out.length > 1_000_000) out = out.slice(0, 100_000) + out.slice(-400_000);
+    if (!o.onLine) return;
+    const text = partial + s;
+    const end = text.lastIndexOf('\n');
+    partial = end < 0 ? text : text.slice(end + 1);
+    if (end >= 0) for (const line of text.slice(0, end).split('\n')) o.onLine(line);
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   const exited = new Promise<number | null>((resolve) => {
     child.on('exit', (code, signal) => {
-      children.delete(pid);
+      registry.delete(pid);
       resolve(code ?? (signal ? -1 : null));
     });
     child.on('error', (err) => {
       out += `\nspawn error: ${err.message}\n`;
-      children.delete(pid);
+      registry.delete(pid);
       resolve(-1);
     });
   });
@@ -106,10 +128,10 @@ export function startProcess(cmd: string, args: string[], env: NodeJS.ProcessEnv
     output: () => out,
     exited,
     async stop(graceMs = 10_000) {
-      if (!children.has(pid)) return exited;
+      if (!registry.has(pid)) return exited;
       process.kill(pid, 'SIGTERM');
       const timer = setTimeout(() => {
-        if (children.has(pid)) process.kill(pid, 'SIGKILL');
+        if (registry.has(pid)) process.kill(pid, 'SIGKILL');
       }, graceMs);
       const code = await exited;
       clearTimeout(timer);
@@ -118,15 +140,16 @@ export function startProcess(cmd: string, args: string[], env: NodeJS.ProcessEnv
   };
 }
 
-async function waitForOutput(p: Proc, what: string, re: RegExp, timeoutMs = 20_000): Promise<RegExpExecArray> {
+/** Waits for a match of `re` in the output; fails when the process exits first or time runs out. */
+export async function waitForOutput(p: Proc, what: string, re: RegExp, timeoutMs = 20_000): Promise<RegExpExecArray> {
   const deadline = Date.now() + timeoutMs;
   let exited = false;
   void p.exited.then(() => (exited = true));
   for (;;) {
     const m = re.exec(p.output());
     if (m) return m;
-    if (exited) throw new Error(`${what} exited before it was ready:\n${p.output()}`);
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${p.output()}`);
+    if (exited) throw new Error(`${what} exited before it was ready:\n${p.output().slice(-4000)}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${p.output().slice(-4000)}`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }
