@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { OptionsError, boolOption, compileLeaderElection, durationOption, hostPortOption, type HostPort } from '@kite/common';
+import { OptionsError, boolOption, compileLeaderElection, durationOption, hostPortOption, type HostPort, type LeaderElectionFlags } from '@kite/common';
 import { parseCidr, type Cidr } from './logic/cidr.js';
 
 export type Profile = 'kubernetes' | 'fast';
@@ -25,7 +25,7 @@ export type ControllerName = (typeof CONTROLLERS)[number];
 export const DISABLED_BY_DEFAULT: ReadonlySet<ControllerName> = new Set<ControllerName>();
 
 /** kite-controller-manager's settings as given on the command line or in the environment. */
-export interface ControllerManagerOptions {
+export interface ControllerManagerOptions extends LeaderElectionFlags {
   /** kite-apiserver's gRPC address. Default 127.0.0.1:6444. */
   apiserver?: string;
   /** `*` (every default controller), names to add, `-name` to drop. Default `*`. */
@@ -34,11 +34,7 @@ export interface ControllerManagerOptions {
   leaderElect?: boolean | string;
   /** Timing defaults: `kubernetes` or `fast`. Default kubernetes. */
   profile?: string;
-  leaseDuration?: string;
-  renewDeadline?: string;
-  retryPeriod?: string;
-  /** Lease namespace/name. Default kube-system/kube-controller-manager. */
-  leaderElectLease?: string;
+  /** Lease timings and namespace/name (default kube-system/kube-controller-manager): LeaderElectionFlags. */
   identity?: string;
   /** /healthz /readyz /metrics address. Default 127.0.0.1:10257. */
   metricsListen?: string;

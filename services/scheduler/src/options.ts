@@ -1,23 +1,18 @@
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { OptionsError, boolOption, compileLeaderElection, hostPortOption, type HostPort } from '@kite/common';
+import { OptionsError, boolOption, compileLeaderElection, hostPortOption, type HostPort, type LeaderElectionFlags } from '@kite/common';
 
 export type Profile = 'kubernetes' | 'fast';
 
 /** kite-scheduler's settings as given on the command line or in the environment. */
-export interface SchedulerOptions {
+export interface SchedulerOptions extends LeaderElectionFlags {
   /** kite-apiserver's gRPC address. Default 127.0.0.1:6444. */
   apiserver?: string;
   /** Campaign for the scheduler Lease and act only while holding it. Default true. */
   leaderElect?: boolean | string;
   /** Timing defaults: `kubernetes` (lease 15s/10s/2s) or `fast` (4s/3s/1s). Default kubernetes. */
   profile?: string;
-  /** Explicit lease timings; each overrides the profile's. */
-  leaseDuration?: string;
-  renewDeadline?: string;
-  retryPeriod?: string;
-  /** Lease namespace/name. Default kube-system/kube-scheduler. */
-  leaderElectLease?: string;
+  /** Lease timings (each overrides the profile's) and namespace/name (default kube-system/kube-scheduler): LeaderElectionFlags. */
   /** This candidate's identity in the Lease. Default hostname_random. */
   identity?: string;
   /** The schedulerName this instance serves. Default default-scheduler. */
