@@ -1,3 +1,4 @@
+import { benchCpuSeconds, cpuWindow as window } from '../common/cpu-window.js';
 import { machineBusySeconds } from '../store/procs.js';
 import type { Cluster } from './cluster.js';
 import { cpuTimesOf, memoryOf, type Memory } from './procs.js';
@@ -16,48 +17,21 @@ export interface CpuUse {
   machine: number;
 }
 
-interface Mark {
-  at: number;
-  kubelets: number;
-  kubeletChildren: number;
-  scheduler: number;
-  apiserver: number;
-  store: number;
-  machine: number;
-  bench: NodeJS.CpuUsage;
-}
-
-async function mark(c: Cluster): Promise<Mark> {
-  const ks = await Promise.all(c.kubelets.map((k) => cpuTimesOf(k.proc.pid)));
-  const [s, a, st, machine] = await Promise.all([cpuTimesOf(c.scheduler.pid), cpuTimesOf(c.stack.apiserver.pid), cpuTimesOf(c.stack.backend.pid), machineBusySeconds()]);
-  return {
-    at: performance.now(),
-    kubelets: ks.reduce((n, t) => n + (t?.own ?? 0), 0),
-    kubeletChildren: ks.reduce((n, t) => n + (t?.children ?? 0), 0),
-    scheduler: s?.own ?? 0,
-    apiserver: a?.own ?? 0,
-    store: st?.own ?? 0,
-    machine: machine ?? 0,
-    bench: process.cpuUsage(),
-  };
-}
-
 /** Starts measuring; the returned function ends the window. */
-export async function cpuWindow(c: Cluster): Promise<() => Promise<CpuUse>> {
-  const a = await mark(c);
-  return async () => {
-    const b = await mark(c);
+export function cpuWindow(c: Cluster): Promise<() => Promise<CpuUse>> {
+  return window(async () => {
+    const ks = await Promise.all(c.kubelets.map((k) => cpuTimesOf(k.proc.pid)));
+    const [s, a, st, machine] = await Promise.all([cpuTimesOf(c.scheduler.pid), cpuTimesOf(c.stack.apiserver.pid), cpuTimesOf(c.stack.backend.pid), machineBusySeconds()]);
     return {
-      seconds: (b.at - a.at) / 1000,
-      kubelets: b.kubelets - a.kubelets,
-      kubeletChildren: b.kubeletChildren - a.kubeletChildren,
-      scheduler: b.scheduler - a.scheduler,
-      apiserver: b.apiserver - a.apiserver,
-      store: b.store - a.store,
-      bench: (b.bench.user + b.bench.system - a.bench.user - a.bench.system) / 1e6,
-      machine: b.machine - a.machine,
+      kubelets: ks.reduce((n, t) => n + (t?.own ?? 0), 0),
+      kubeletChildren: ks.reduce((n, t) => n + (t?.children ?? 0), 0),
+      scheduler: s?.own ?? 0,
+      apiserver: a?.own ?? 0,
+      store: st?.own ?? 0,
+      bench: benchCpuSeconds(),
+      machine: machine ?? 0,
     };
-  };
+  });
 }
 
 /** Each kubelet's memory now, by node name. */

@@ -1,3 +1,4 @@
+import { benchCpuSeconds, cpuWindow as window } from '../common/cpu-window.js';
 import { cpuSeconds, machineBusySeconds } from '../store/procs.js';
 import type { Cluster } from './cluster.js';
 
@@ -13,33 +14,16 @@ export interface CpuUse {
   machine: number;
 }
 
-type Mark = Omit<CpuUse, 'seconds'> & { at: number };
-
-async function mark(c: Cluster): Promise<Mark> {
-  const [store, apiserver, scheduler, hollow, machine] = await Promise.all([
-    cpuSeconds(c.store.pid),
-    cpuSeconds(c.apiserver.pid),
-    c.scheduler ? cpuSeconds(c.scheduler.pid) : undefined,
-    c.hollow ? cpuSeconds(c.hollow.pid) : undefined,
-    machineBusySeconds(),
-  ]);
-  const b = process.cpuUsage();
-  return { at: performance.now(), store: store ?? 0, apiserver: apiserver ?? 0, scheduler: scheduler ?? 0, hollow: hollow ?? 0, bench: (b.user + b.system) / 1e6, machine: machine ?? 0 };
-}
-
 /** Starts a window; the returned function ends it. */
-export async function cpuWindow(c: Cluster): Promise<() => Promise<CpuUse>> {
-  const a = await mark(c);
-  return async () => {
-    const b = await mark(c);
-    return {
-      seconds: (b.at - a.at) / 1000,
-      store: b.store - a.store,
-      apiserver: b.apiserver - a.apiserver,
-      scheduler: b.scheduler - a.scheduler,
-      hollow: b.hollow - a.hollow,
-      bench: b.bench - a.bench,
-      machine: b.machine - a.machine,
-    };
-  };
+export function cpuWindow(c: Cluster): Promise<() => Promise<CpuUse>> {
+  return window(async () => {
+    const [store, apiserver, scheduler, hollow, machine] = await Promise.all([
+      cpuSeconds(c.store.pid),
+      cpuSeconds(c.apiserver.pid),
+      c.scheduler ? cpuSeconds(c.scheduler.pid) : undefined,
+      c.hollow ? cpuSeconds(c.hollow.pid) : undefined,
+      machineBusySeconds(),
+    ]);
+    return { store: store ?? 0, apiserver: apiserver ?? 0, scheduler: scheduler ?? 0, hollow: hollow ?? 0, bench: benchCpuSeconds(), machine: machine ?? 0 };
+  });
 }
