@@ -23,6 +23,7 @@ import { killOwnedNow } from './procs.js';
 import { renderReport, verdicts, type Results } from './report.js';
 import { kubeletMemory } from './usage.js';
 import { NAMESPACE, runRound, type KubeletTimings } from './workload.js';
+import { countFlag } from '../common/args.js';
 
 const USAGE = `usage: node bench/dist/pod-startup/run.js [options]     (as root)
   --pods=N                 pods per round (default 100)
@@ -60,11 +61,7 @@ interface Config {
   jsonFile?: string;
 }
 
-function count(flag: string, v: string, allowZero = false): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < (allowZero ? 0 : 1)) throw new Error(`--${flag} must be a ${allowZero ? 'non-negative' : 'positive'} integer\n${USAGE}`);
-  return n;
-}
+const count = (flag: string, v: string, allowZero = false): number => countFlag(flag, v, USAGE, allowZero);
 
 function parseConfig(): Config {
   const { values } = parseArgs({

@@ -19,6 +19,7 @@ import { cpuWindow } from './cpu.js';
 import { BindSampler } from './sampler.js';
 import { createPods, PodTracker } from './pods.js';
 import { phaseResult, renderReport, type Extra, type PhaseResult } from './report.js';
+import { countFlag } from '../common/args.js';
 
 const USAGE = `usage: node bench/dist/scheduler/run.js [options]
   --nodes=N            hollow nodes (default 5000; 500 with --quick)
@@ -49,11 +50,7 @@ interface Config {
   jsonFile?: string;
 }
 
-function count(flag: string, v: string, zero = false): number {
-  const n = Number(v);
-  if (!Number.isSafeInteger(n) || n < (zero ? 0 : 1)) throw new Error(`--${flag} must be a ${zero ? 'non-negative' : 'positive'} integer\n${USAGE}`);
-  return n;
-}
+const count = (flag: string, v: string, allowZero = false): number => countFlag(flag, v, USAGE, allowZero);
 
 function parseConfig(): Config {
   const { values } = parseArgs({
