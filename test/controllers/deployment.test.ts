@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Informer, type KubeObject } from '@kite/client';
-import { kubectlFor } from '../support/kubectl.js';
 import { cleanupAfterEach, waitFor } from '../support/processes.js';
-import { FakeKubelet, listPods, startControlPlane, startControllerManager, type PodObj } from './harness.js';
+import { FakeKubelet, listPods, startControlPlane, startControllerManager, type PodObj, startWorkers } from './harness.js';
 
 interface RS extends KubeObject {
   spec: { replicas: number; template: { spec: { containers: Array<{ image: string }> } } };
@@ -25,12 +24,7 @@ describe('kite-controller-manager: ReplicaSets and Deployments with kubectl', ()
   it('creates, scales, rolls out within maxSurge/maxUnavailable, undoes, restarts, pauses, and cascades deletion', async () => {
     const { api, client } = await startControlPlane(cleanups);
     const kubelet = new FakeKubelet(client);
-    await kubelet.start();
-    cleanups.push(() => kubelet.stop());
-    const cm = await startControllerManager(api.grpcAddress);
-    cleanups.push(() => cm.stop());
-    const kubectl = await kubectlFor(api.url);
-    cleanups.push(() => kubectl.remove());
+    const { kubectl } = await startWorkers(cleanups, api, kubelet);
 
     const rsList = async (): Promise<RS[]> => (await client.list<RS>(RS_T)).items;
     const settled = async (replicas: number, image: string): Promise<true | undefined> => {
@@ -129,12 +123,7 @@ describe('kite-controller-manager: ReplicaSets and Deployments with kubectl', ()
   it('Recreate stops every old pod before starting new ones; a stuck rollout exceeds its progress deadline', async () => {
     const { api, client } = await startControlPlane(cleanups);
     const kubelet = new FakeKubelet(client);
-    await kubelet.start();
-    cleanups.push(() => kubelet.stop());
-    const cm = await startControllerManager(api.grpcAddress, ['--controllers', 'replicaset,deployment']);
-    cleanups.push(() => cm.stop());
-    const kubectl = await kubectlFor(api.url);
-    cleanups.push(() => kubectl.remove());
+    const { kubectl } = await startWorkers(cleanups, api, kubelet, ['--controllers', 'replicaset,deployment']);
     await kubectl.ok(['apply', '-f', '-'], {
       stdin: `
 apiVersion: apps/v1

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '@kite/client';
-import { kubectlFor } from '../support/kubectl.js';
 import { cleanupAfterEach, waitFor } from '../support/processes.js';
-import { FakeKubelet, listPods, startControlPlane, startControllerManager } from './harness.js';
+import { FakeKubelet, listPods, startControlPlane, startControllerManager, startWorkers } from './harness.js';
 
 const CM_TYPE = { apiVersion: 'v1', kind: 'ConfigMap' } as const;
 const CM = { ...CM_TYPE, namespace: 'default' } as const;
@@ -90,12 +89,7 @@ describe('kite-controller-manager: garbage collector and endpoints', () => {
   it('keeps Endpoints in line with the ready pods of a service, named ports resolved per pod', async () => {
     const { api, client } = await startControlPlane(cleanups);
     const kubelet = new FakeKubelet(client);
-    await kubelet.start();
-    cleanups.push(() => kubelet.stop());
-    const cm = await startControllerManager(api.grpcAddress, ['--controllers', 'endpoint,replicaset']);
-    cleanups.push(() => cm.stop());
-    const kubectl = await kubectlFor(api.url);
-    cleanups.push(() => kubectl.remove());
+    const { kubectl } = await startWorkers(cleanups, api, kubelet, ['--controllers', 'endpoint,replicaset']);
     const manifest = `
 apiVersion: v1
 kind: Service

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { Informer, KiteClient, isConflict, isNotFound, type KubeObject } from '@kite/client';
+import { kubectlFor, type Kubectl } from '../support/kubectl.js';
 import { repoRoot, startApiServer, startKiteStore, startProcess, tempDir, waitFor, type ApiServerProc, type Cleanup, type Proc } from '../support/processes.js';
 
 export const controllerManagerBin = path.join(repoRoot, 'services/controller-manager/dist/bin.js');
@@ -45,6 +46,25 @@ export async function startControlPlane(cleanups: Cleanup[], apiArgs: string[] =
   const client = new KiteClient(api.grpcAddress);
   cleanups.push(() => client.close());
   return { api, client };
+}
+
+/**
+ * What most controller tests run on a control plane: the fake kubelet, a controller manager
+ * (`cmArgs`, e.g. `--controllers job`) and a kubectl, each stopped by `cleanups`.
+ */
+export async function startWorkers(
+  cleanups: Cleanup[],
+  api: ApiServerProc,
+  kubelet: FakeKubelet,
+  cmArgs: string[] = [],
+): Promise<{ cm: ControllerManagerProc; kubectl: Kubectl }> {
+  await kubelet.start();
+  cleanups.push(() => kubelet.stop());
+  const cm = await startControllerManager(api.grpcAddress, cmArgs);
+  cleanups.push(() => cm.stop());
+  const kubectl = await kubectlFor(api.url);
+  cleanups.push(() => kubectl.remove());
+  return { cm, kubectl };
 }
 
 export interface PodObj extends KubeObject {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '@kite/client';
-import { kubectlFor, type Kubectl } from '../support/kubectl.js';
+import type { Kubectl } from '../support/kubectl.js';
 import { cleanupAfterEach, waitFor } from '../support/processes.js';
-import { FakeKubelet, listPods, nodeObject, startControlPlane, startControllerManager } from './harness.js';
+import { FakeKubelet, listPods, nodeObject, startControlPlane, startWorkers } from './harness.js';
 
 interface Revision extends KubeObject {
   revision: number;
@@ -41,12 +41,7 @@ describe('kite-controller-manager: DaemonSet and StatefulSet history in Controll
     const { api, client } = await startControlPlane(cleanups);
     await client.create(nodeObject({ name: 'n1' }));
     const kubelet = new FakeKubelet(client);
-    await kubelet.start();
-    cleanups.push(() => kubelet.stop());
-    const cm = await startControllerManager(api.grpcAddress, ['--controllers', 'daemonset,statefulset,garbagecollector']);
-    cleanups.push(() => cm.stop());
-    const kubectl = await kubectlFor(api.url);
-    cleanups.push(() => kubectl.remove());
+    const { kubectl } = await startWorkers(cleanups, api, kubelet, ['--controllers', 'daemonset,statefulset,garbagecollector']);
 
     const image = async (kind: string, name: string): Promise<string> =>
       (await client.get<Workload>({ apiVersion: 'apps/v1', kind, namespace: 'default' }, name)).spec.template.spec.containers[0]?.image as string;

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Informer, type KiteClient, type KubeObject } from '@kite/client';
-import { kubectlFor } from '../support/kubectl.js';
 import { cleanupAfterEach, waitFor } from '../support/processes.js';
-import { FakeKubelet, listPods, startControlPlane, startControllerManager, type PodObj } from './harness.js';
+import { FakeKubelet, listPods, startControlPlane, type PodObj, startWorkers } from './harness.js';
 
 interface Cond {
   type: string;
@@ -77,12 +76,7 @@ describe('kite-controller-manager: Indexed, suspended and policy-governed Jobs',
       if (!fates.has(uid)) fates.set(uid, p.metadata.annotations?.[INDEX] === '1' && ![...fates.values()].includes('fail') ? 'fail' : 'succeed');
       return fates.get(uid) as 'succeed' | 'fail';
     };
-    await kubelet.start();
-    cleanups.push(() => kubelet.stop());
-    const cm = await startControllerManager(api.grpcAddress, ['--controllers', 'job']);
-    cleanups.push(() => cm.stop());
-    const kubectl = await kubectlFor(api.url);
-    cleanups.push(() => kubectl.remove());
+    const { kubectl } = await startWorkers(cleanups, api, kubelet, ['--controllers', 'job']);
 
     let maxActive = 0;
     const watch = new Informer<PodObj>(client, { apiVersion: 'v1', kind: 'Pod', namespace: 'default' }, { labelSelector: 'job-name=idx' });
@@ -114,12 +108,7 @@ describe('kite-controller-manager: Indexed, suspended and policy-governed Jobs',
   it('starts no pods while suspended, deletes them on suspend, and resets startTime on resume', async () => {
     const { api, client } = await startControlPlane(cleanups);
     const kubelet = new FakeKubelet(client);
-    await kubelet.start();
-    cleanups.push(() => kubelet.stop());
-    const cm = await startControllerManager(api.grpcAddress, ['--controllers', 'job']);
-    cleanups.push(() => cm.stop());
-    const kubectl = await kubectlFor(api.url);
-    cleanups.push(() => kubectl.remove());
+    const { kubectl } = await startWorkers(cleanups, api, kubelet, ['--controllers', 'job']);
 
     await kubectl.ok(['apply', '-f', '-'], { stdin: jobYaml('later', '  suspend: true\n  completions: 2\n  parallelism: 2') });
     const suspended = await jobWhere(client, 'later', 'Suspended', (j) => condition(j, 'Suspended')?.status === 'True');
@@ -152,12 +141,7 @@ describe('kite-controller-manager: Indexed, suspended and policy-governed Jobs',
     const kubelet = new FakeKubelet(client);
     // The test ends the pods itself, with exit codes.
     kubelet.fate = () => 'pending';
-    await kubelet.start();
-    cleanups.push(() => kubelet.stop());
-    const cm = await startControllerManager(api.grpcAddress, ['--controllers', 'job']);
-    cleanups.push(() => cm.stop());
-    const kubectl = await kubectlFor(api.url);
-    cleanups.push(() => kubectl.remove());
+    const { kubectl } = await startWorkers(cleanups, api, kubelet, ['--controllers', 'job']);
 
     const policy = `  backoffLimit: 0
   podFailurePolicy:

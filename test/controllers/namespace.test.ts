@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Informer, isNotFound, type KubeObject } from '@kite/client';
-import { kubectlFor } from '../support/kubectl.js';
 import { cleanupAfterEach, waitFor } from '../support/processes.js';
-import { FakeKubelet, listPods, nodeObject, startControlPlane, startControllerManager } from './harness.js';
+import { FakeKubelet, listPods, nodeObject, startControlPlane, startControllerManager, startWorkers } from './harness.js';
 
 interface NamespaceObj extends KubeObject {
   spec?: { finalizers?: string[] };
@@ -28,12 +27,7 @@ describe('kite-controller-manager: namespace controller', () => {
     // Pods go onto a node, so their deletion is graceful and waits for the (fake) kubelet.
     await client.create(nodeObject({ name: 'node-a' }));
     const kubelet = new FakeKubelet(client, ['node-a']);
-    await kubelet.start();
-    cleanups.push(() => kubelet.stop());
-    const cm = await startControllerManager(api.grpcAddress);
-    cleanups.push(() => cm.stop());
-    const kubectl = await kubectlFor(api.url);
-    cleanups.push(() => kubectl.remove());
+    const { kubectl } = await startWorkers(cleanups, api, kubelet);
     // Every version of the namespace, to see what it went through on its way out.
     const seen: NamespaceObj[] = [];
     const watch = new Informer<NamespaceObj>(client, NS);

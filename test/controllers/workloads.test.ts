@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Informer, type KubeObject } from '@kite/client';
-import { kubectlFor } from '../support/kubectl.js';
 import { cleanupAfterEach, waitFor } from '../support/processes.js';
-import { FakeKubelet, listPods, nodeObject, startControlPlane, startControllerManager, type PodObj } from './harness.js';
+import { FakeKubelet, listPods, nodeObject, startControlPlane, startControllerManager, type PodObj, startWorkers } from './harness.js';
 
 interface JobObj extends KubeObject {
   status?: { active?: number; succeeded?: number; failed?: number; startTime?: string; completionTime?: string; conditions?: Array<{ type: string; status: string; reason?: string; lastTransitionTime?: string }> };
@@ -30,12 +29,7 @@ describe('kite-controller-manager: Jobs, DaemonSets and StatefulSets', () => {
       }
       return 'succeed';
     };
-    await kubelet.start();
-    cleanups.push(() => kubelet.stop());
-    const cm = await startControllerManager(api.grpcAddress, ['--controllers', 'job']);
-    cleanups.push(() => cm.stop());
-    const kubectl = await kubectlFor(api.url);
-    cleanups.push(() => kubectl.remove());
+    const { kubectl } = await startWorkers(cleanups, api, kubelet, ['--controllers', 'job']);
 
     let maxActive = 0;
     const watch = new Informer<PodObj>(client, { apiVersion: 'v1', kind: 'Pod', namespace: 'default' }, { labelSelector: 'job-name=ok' });
@@ -120,12 +114,7 @@ ${spec}
     await client.create(nodeObject({ name: 'n2' }));
     await client.create(nodeObject({ name: 'n3', taints: [{ key: 'dedicated', value: 'db', effect: 'NoSchedule' }] }));
     const kubelet = new FakeKubelet(client);
-    await kubelet.start();
-    cleanups.push(() => kubelet.stop());
-    const cm = await startControllerManager(api.grpcAddress, ['--controllers', 'daemonset']);
-    cleanups.push(() => cm.stop());
-    const kubectl = await kubectlFor(api.url);
-    cleanups.push(() => kubectl.remove());
+    const { kubectl } = await startWorkers(cleanups, api, kubelet, ['--controllers', 'daemonset']);
     await kubectl.ok(['apply', '-f', '-'], {
       stdin: `
 apiVersion: apps/v1
@@ -193,12 +182,7 @@ spec:
       }
       return 'run';
     };
-    await kubelet.start();
-    cleanups.push(() => kubelet.stop());
-    const cm = await startControllerManager(api.grpcAddress, ['--controllers', 'statefulset']);
-    cleanups.push(() => cm.stop());
-    const kubectl = await kubectlFor(api.url);
-    cleanups.push(() => kubectl.remove());
+    const { kubectl } = await startWorkers(cleanups, api, kubelet, ['--controllers', 'statefulset']);
 
     const events: string[] = [];
     const violations: string[] = [];
