@@ -125,8 +125,9 @@ async function runsProgram(pid: number, onTheWay: (cmdline: string) => boolean, 
 }
 
 /**
- * Starts the container and resolves once its program has been forked; rejects with the setup's
- * own error text when setup fails (a missing mount source, an unwritable cgroup).
+ * Starts the container and resolves once its program runs (past the setup shell and `env`);
+ * rejects with the setup's own error text when setup fails (a missing mount source, an
+ * unwritable cgroup).
  */
 export async function launch(
   spec: ContainerSpec,
